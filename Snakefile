@@ -1,0 +1,33 @@
+# tidyreview: a review article -> tidy, validated, linked tables.
+#
+#   raw/reviews/<author>-<year>-*.txt                       one file per review (doc_id)
+#     -> outputs/interim/<doc_id>/<stage>/<table>.parquet  per-document extraction
+#     -> outputs/staging/parquet/<table>.parquet          all documents, validated
+#     -> outputs/staging/review.duckdb                     keys, comments, views
+#     -> outputs/parquet/<table>.parquet                   published (atomic copy)
+#        outputs/review.duckdb
+#        outputs/datapackage.json
+#
+# A failing validation stops before anything under outputs/parquet or review.duckdb is
+# touched, so the previous release stays intact.
+
+from pathlib import Path
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: Path(workflow.basedir) / "config" / "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/extract.smk"
+include: "workflow/rules/publish.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        published_files(),
+        f"{OUT}/datapackage.json",

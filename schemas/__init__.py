@@ -1,0 +1,30 @@
+"""pandera schemas of every published table: the single source of truth for columns,
+types, keys, foreign keys and descriptions.
+
+`TABLES` lists them parents first; the DuckDB DDL, the data package and the data
+dictionary are generated from it (`tidyreview.metadata`). Each model's
+`Config.metadata["stage"]` names the per-document stage(s) producing it.
+"""
+
+from __future__ import annotations
+
+from .quality import QualityFlags
+from .structure import Authors, Captions, Documents, Paragraphs, Sections
+
+MODELS = [Documents, Authors, Sections, Paragraphs, Captions, QualityFlags]
+
+TABLES = {m.Config.name: m for m in MODELS}
+
+# Stages that emit quality flags (each writes its own quality_flags file per document).
+QualityFlags.Config.metadata["stage"] = ["structure"]
+
+
+def table_stages(table: str) -> list[str]:
+    """Return the stages producing `table` (one, or several for shared tables)."""
+    stage = TABLES[table].Config.metadata["stage"]
+    return [stage] if isinstance(stage, str) else list(stage)
+
+
+def stage_tables(stage: str) -> list[str]:
+    """Return the names of the tables a per-document stage produces."""
+    return [name for name in TABLES if stage in table_stages(name)]

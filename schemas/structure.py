@@ -1,0 +1,242 @@
+"""Schemas of the document-structure tables."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from .base import (
+    DOI_PATTERN,
+    SECTION_ID_PATTERN,
+    Bool,
+    Date,
+    Int32,
+    Int32List,
+    Str,
+    StrList,
+    TidyModel,
+    doc_id_field,
+    end_field,
+    spans_ordered,
+    start_field,
+)
+
+
+class Documents(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    title: Series[Str] = pa.Field(description="Article title as printed.")
+    journal: Series[Str] = pa.Field(
+        nullable=True, description="Journal name from the citation line."
+    )
+    year: Series[Int32] = pa.Field(
+        nullable=True,
+        in_range={"min_value": 1900, "max_value": 2100},
+        description="Publication year.",
+    )
+    volume: Series[Str] = pa.Field(nullable=True, description="Journal volume.")
+    article_number: Series[Str] = pa.Field(
+        nullable=True, description="Article number (or first page)."
+    )
+    doi: Series[Str] = pa.Field(
+        nullable=True, str_matches=DOI_PATTERN, description="DOI, bare (starts with 10.)."
+    )
+    citation: Series[Str] = pa.Field(nullable=True, description="The citation line as printed.")
+    received: Series[Date] = pa.Field(
+        nullable=True, description="Date the manuscript was received."
+    )
+    revised: Series[Date] = pa.Field(nullable=True, description="Date of the revised manuscript.")
+    accepted: Series[Date] = pa.Field(nullable=True, description="Date of acceptance.")
+    published: Series[Date] = pa.Field(nullable=True, description="Date of publication.")
+    keywords: Series[StrList] = pa.Field(nullable=True, description="Author keywords, in order.")
+    license: Series[Str] = pa.Field(
+        nullable=True,
+        description="SPDX-style licence id derived from the licence URL, e.g. CC-BY-4.0.",
+    )
+    license_url: Series[Str] = pa.Field(nullable=True, description="Licence URL as printed.")
+    copyright: Series[Str] = pa.Field(
+        nullable=True, description="Copyright and licence statement as printed."
+    )
+    academic_editors: Series[StrList] = pa.Field(
+        nullable=True, description="Academic editors, in order."
+    )
+    simple_summary: Series[Str] = pa.Field(nullable=True, description="The Simple Summary text.")
+    abstract: Series[Str] = pa.Field(nullable=True, description="The Abstract text.")
+    author_contributions: Series[Str] = pa.Field(
+        nullable=True, description="Author Contributions statement."
+    )
+    funding: Series[Str] = pa.Field(nullable=True, description="Funding statement.")
+    acknowledgments: Series[Str] = pa.Field(nullable=True, description="Acknowledgments statement.")
+    conflicts_of_interest: Series[Str] = pa.Field(
+        nullable=True, description="Conflicts of Interest statement."
+    )
+    source_file: Series[Str] = pa.Field(description="File name of the raw source in raw/reviews/.")
+    source_sha256: Series[Str] = pa.Field(
+        str_matches=r"^[0-9a-f]{64}$", description="sha256 of the raw source bytes."
+    )
+    n_characters: Series[Int32] = pa.Field(
+        gt=0, description="Length of the decoded source text (offsets index into it)."
+    )
+
+    @pa.dataframe_check(description="received <= accepted <= published")
+    def dates_in_order(cls, df):
+        ok = (df["received"] <= df["accepted"]).fillna(True) & (
+            df["accepted"] <= df["published"]
+        ).fillna(True)
+        return ok & (df["received"] <= df["revised"]).fillna(True)
+
+    class Config:
+        name = "documents"
+        description = (
+            "One row per source review: bibliographic facts, dates, front and back matter."
+        )
+        unique = ["doc_id"]
+        metadata = {"stage": "structure"}
+
+
+class Authors(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    position: Series[Int32] = pa.Field(
+        ge=1, description="Author's position in the byline (1 = first)."
+    )
+    name: Series[Str] = pa.Field(description="Full name as printed in the byline.")
+    initials: Series[Str] = pa.Field(
+        description="Initials derived from the name (M.F.M.), as used in the Correspondence line."
+    )
+    is_corresponding: Series[Bool] = pa.Field(description="Marked with * as corresponding author.")
+    email: Series[Str] = pa.Field(
+        nullable=True,
+        str_matches=r"^[^@\s]+@[^@\s]+$",
+        description="Email from the Correspondence line.",
+    )
+    affiliation: Series[Str] = pa.Field(nullable=True, description="Affiliation text.")
+    start: Series[Int32] = start_field("the name")
+    end: Series[Int32] = end_field("the name")
+
+    _check_span = pa.dataframe_check(spans_ordered)
+
+    class Config:
+        name = "authors"
+        description = "One row per author of a source review."
+        unique = ["doc_id", "position"]
+        metadata = {
+            "stage": "structure",
+            "foreign_keys": [
+                {"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}}
+            ],
+        }
+
+
+class Sections(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    section_id: Series[Str] = pa.Field(
+        str_matches=SECTION_ID_PATTERN,
+        description="Section number (2.1.3); unnumbered subheadings get the parent's id plus a letter (2.1.2.a).",
+    )
+    number: Series[Str] = pa.Field(
+        nullable=True, description="The printed section number, NULL for unnumbered subheadings."
+    )
+    title: Series[Str] = pa.Field(description="Heading text as printed, without the number.")
+    level: Series[Int32] = pa.Field(
+        ge=1,
+        le=6,
+        description="Depth: 1 for '2.', 2 for '2.1.', ...; a subheading is one deeper than its parent.",
+    )
+    parent_section_id: Series[Str] = pa.Field(
+        nullable=True, description="Enclosing section, NULL for top-level sections."
+    )
+    is_numbered: Series[Bool] = pa.Field(
+        description="True for numbered headings, False for unnumbered subheadings."
+    )
+    ordinal: Series[Int32] = pa.Field(ge=1, description="Order of the heading in the document.")
+    heading_start: Series[Int32] = start_field("the heading line")
+    heading_end: Series[Int32] = end_field("the heading line")
+    start: Series[Int32] = start_field("the section (its heading)")
+    end: Series[Int32] = end_field("the section's last block")
+
+    _check_span = pa.dataframe_check(spans_ordered)
+
+    class Config:
+        name = "sections"
+        description = (
+            "One row per section heading, numbered or not, with the span of the section's content."
+        )
+        unique = ["doc_id", "section_id"]
+        metadata = {
+            "stage": "structure",
+            "foreign_keys": [
+                {"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}}
+            ],
+        }
+
+
+class Paragraphs(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    paragraph_id: Series[Str] = pa.Field(
+        str_matches=r"^p\d{3,}$", description="Paragraph id, p001.. in document order."
+    )
+    section_id: Series[Str] = pa.Field(
+        str_matches=SECTION_ID_PATTERN, description="Innermost section holding the paragraph."
+    )
+    index_in_section: Series[Int32] = pa.Field(
+        ge=1, description="Position of the paragraph within its section."
+    )
+    text: Series[Str] = pa.Field(
+        description="Paragraph text: page breaks re-joined (hyphenated words mended), whitespace runs collapsed."
+    )
+    start: Series[Int32] = start_field("the paragraph")
+    end: Series[Int32] = end_field("the paragraph")
+    n_parts: Series[Int32] = pa.Field(
+        ge=1,
+        description="Number of source blocks the paragraph was re-joined from (>1 where a page break split it).",
+    )
+    part_starts: Series[Int32List] = pa.Field(description="Start offset of each part.")
+    part_ends: Series[Int32List] = pa.Field(description="End offset of each part.")
+
+    _check_span = pa.dataframe_check(spans_ordered)
+
+    class Config:
+        name = "paragraphs"
+        description = "One row per body paragraph (sections 1 to the end of the body); tables, captions, headings and references are not paragraphs."
+        unique = ["doc_id", "paragraph_id"]
+        metadata = {
+            "stage": "structure",
+            "foreign_keys": [
+                {
+                    "fields": ["doc_id", "section_id"],
+                    "reference": {"resource": "sections", "fields": ["doc_id", "section_id"]},
+                }
+            ],
+        }
+
+
+class Captions(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    caption_id: Series[Str] = pa.Field(
+        str_matches=r"^[TF]\d+$", description="T1..Tn for tables, F1..Fn for figures."
+    )
+    kind: Series[Str] = pa.Field(isin=["table", "figure"], description="table or figure.")
+    number: Series[Int32] = pa.Field(ge=1, description="The printed table or figure number.")
+    text: Series[Str] = pa.Field(
+        description="Caption line as printed, label included ('Table 1. ...')."
+    )
+    section_id: Series[Str] = pa.Field(
+        str_matches=SECTION_ID_PATTERN, description="Section in which the caption appears."
+    )
+    start: Series[Int32] = start_field("the caption")
+    end: Series[Int32] = end_field("the caption")
+
+    _check_span = pa.dataframe_check(spans_ordered)
+
+    class Config:
+        name = "captions"
+        description = "One row per table or figure caption."
+        unique = ["doc_id", "caption_id"]
+        metadata = {
+            "stage": "structure",
+            "foreign_keys": [
+                {
+                    "fields": ["doc_id", "section_id"],
+                    "reference": {"resource": "sections", "fields": ["doc_id", "section_id"]},
+                }
+            ],
+        }

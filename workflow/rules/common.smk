@@ -1,0 +1,59 @@
+from pathlib import Path
+
+from tidyreview.schemas import TABLES, stage_tables, table_stages
+from tidyreview.source import discover_reviews
+
+OUT = config["out_dir"].rstrip("/")
+REVIEWS = discover_reviews(config["reviews_dir"])
+PACKAGE_DIR = Path(workflow.basedir) / "workflow" / "tidyreview"
+SCHEMA_DIR = Path(workflow.basedir) / "schemas"
+SQL_DIR = Path(workflow.basedir) / "workflow" / "sql"
+
+
+wildcard_constraints:
+    doc_id="|".join(REVIEWS),
+
+
+def review_text(wildcards):
+    """The raw text of the review named by the doc_id wildcard."""
+    return REVIEWS[wildcards.doc_id]
+
+
+def all_review_texts():
+    return list(REVIEWS.values())
+
+
+def code(*modules):
+    """Package modules a rule runs, as inputs: editing one reruns only what uses it."""
+    return [str(PACKAGE_DIR / f"{m}.py") for m in modules]
+
+
+def schema_files():
+    return sorted(str(p) for p in SCHEMA_DIR.glob("*.py"))
+
+
+def stage_outputs(stage):
+    """Named outputs of a per-document stage: one interim Parquet file per table."""
+    return {
+        t: f"{OUT}/interim/{{doc_id}}/{stage}/{t}.parquet" for t in stage_tables(stage)
+    }
+
+
+def interim_files(table):
+    return [
+        f"{OUT}/interim/{d}/{stage}/{table}.parquet"
+        for stage in table_stages(table)
+        for d in REVIEWS
+    ]
+
+
+def all_interim_files():
+    return [f for t in TABLES for f in interim_files(t)]
+
+
+def staged_parquet():
+    return [f"{OUT}/staging/parquet/{t}.parquet" for t in TABLES]
+
+
+def published_files():
+    return [f"{OUT}/parquet/{t}.parquet" for t in TABLES] + [f"{OUT}/review.duckdb"]

@@ -1,0 +1,9 @@
+# Adapter: one per-document extraction stage (see tidyreview.stages).
+from tidyreview.runner import run_stage
+
+run_stage(
+    snakemake.params.stage,  # noqa: F821
+    snakemake.input.text,  # noqa: F821
+    {k: v for k, v in snakemake.output.items()},  # noqa: F821
+    log=snakemake.log[0],  # noqa: F821
+)

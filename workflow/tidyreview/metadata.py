@@ -1,0 +1,253 @@
+"""Everything generated from the pandera schemas: Arrow schemas, DuckDB DDL with comments,
+the Frictionless data package and the data dictionary.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+
+from tidyreview.schemas import TABLES, table_stages
+
+SOURCE_CITATION = (
+    "Mercogliano, M.F.; Bruni, S.; Mauro, F.L.; Schillaci, R. Emerging Targeted Therapies for "
+    "HER2-Positive Breast Cancer. Cancers 2023, 15, 1987. https://doi.org/10.3390/cancers15071987"
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    arrow_type: pa.DataType
+    nullable: bool
+    description: str
+    unique: bool
+
+
+@dataclass(frozen=True)
+class TableMeta:
+    name: str
+    description: str
+    columns: list[Column]
+    primary_key: list[str]
+    foreign_keys: list[dict]
+    stages: list[str]
+
+
+def table_meta(name: str) -> TableMeta:
+    """Return the published description of table `name`, read from its pandera model."""
+    model = TABLES[name]
+    schema = model.to_schema()
+    columns = []
+    for col_name, col in schema.columns.items():
+        dtype = col.dtype.type
+        arrow_type = (
+            dtype.pyarrow_dtype if isinstance(dtype, pd.ArrowDtype) else pa.from_numpy_dtype(dtype)
+        )
+        columns.append(
+            Column(
+                col_name, arrow_type, bool(col.nullable), col.description or "", bool(col.unique)
+            )
+        )
+    meta = getattr(model.Config, "metadata", None) or {}
+    return TableMeta(
+        name=name,
+        description=model.Config.description,
+        columns=columns,
+        primary_key=list(model.Config.unique or []),
+        foreign_keys=list(meta.get("foreign_keys", [])),
+        stages=table_stages(name),
+    )
+
+
+def all_tables() -> list[TableMeta]:
+    """Return every published table's description, parents before children."""
+    return [table_meta(name) for name in TABLES]
+
+
+def arrow_schema(name: str) -> pa.Schema:
+    meta = table_meta(name)
+    return pa.schema([pa.field(c.name, c.arrow_type, nullable=c.nullable) for c in meta.columns])
+
+
+# --- DuckDB ---------------------------------------------------------------------------
+
+_DUCKDB_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.large_string(): "VARCHAR",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+    pa.bool_(): "BOOLEAN",
+    pa.date32(): "DATE",
+}
+
+
+def duckdb_type(arrow_type: pa.DataType) -> str:
+    if pa.types.is_list(arrow_type):
+        return duckdb_type(arrow_type.value_type) + "[]"
+    return _DUCKDB_TYPES[arrow_type]
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def create_table_sql(meta: TableMeta, declare_foreign_keys: bool = True) -> str:
+    """Return CREATE TABLE with NOT NULL, PRIMARY KEY, UNIQUE and FOREIGN KEY clauses."""
+    lines = []
+    for c in meta.columns:
+        not_null = "" if c.nullable else " NOT NULL"
+        unique = " UNIQUE" if c.unique and [c.name] != meta.primary_key else ""
+        lines.append(f"    {_quote(c.name)} {duckdb_type(c.arrow_type)}{not_null}{unique}")
+    if meta.primary_key:
+        lines.append(f"    PRIMARY KEY ({', '.join(_quote(k) for k in meta.primary_key)})")
+    if declare_foreign_keys:
+        for fk in meta.foreign_keys:
+            ref = fk["reference"]
+            lines.append(
+                f"    FOREIGN KEY ({', '.join(_quote(f) for f in fk['fields'])}) "
+                f"REFERENCES {_quote(ref['resource'])} ({', '.join(_quote(f) for f in ref['fields'])})"
+            )
+    return f"CREATE TABLE {_quote(meta.name)} (\n" + ",\n".join(lines) + "\n);"
+
+
+def comment_sql(meta: TableMeta) -> list[str]:
+    stmts = [f"COMMENT ON TABLE {_quote(meta.name)} IS {_literal(meta.description)};"]
+    for c in meta.columns:
+        stmts.append(
+            f"COMMENT ON COLUMN {_quote(meta.name)}.{_quote(c.name)} IS {_literal(c.description)};"
+        )
+    return stmts
+
+
+def ddl() -> str:
+    """Return the whole database's DDL (tables, keys, comments), parents first."""
+    parts = []
+    for meta in all_tables():
+        parts.append(create_table_sql(meta))
+        parts.extend(comment_sql(meta))
+    return "\n".join(parts) + "\n"
+
+
+# --- Frictionless data package ------------------------------------------------------
+
+
+def frictionless_type(arrow_type: pa.DataType) -> str:
+    if pa.types.is_list(arrow_type):
+        # The reference validator reads Parquet lists through pandas as arrays it cannot
+        # check against "array"; "any" is the type it accepts for them.
+        return "any"
+    if pa.types.is_integer(arrow_type):
+        return "integer"
+    if pa.types.is_floating(arrow_type):
+        return "number"
+    if pa.types.is_boolean(arrow_type):
+        return "boolean"
+    if pa.types.is_date(arrow_type):
+        return "date"
+    return "string"
+
+
+def datapackage(parquet_dir_relative: str = "parquet") -> dict:
+    """Return the Frictionless Data Package descriptor for the published Parquet files."""
+    resources = []
+    for meta in all_tables():
+        fields = []
+        for c in meta.columns:
+            field = {
+                "name": c.name,
+                "type": frictionless_type(c.arrow_type),
+                "description": c.description,
+            }
+            if pa.types.is_list(c.arrow_type):
+                field["description"] += f" (Arrow list of {c.arrow_type.value_type})"
+            if not c.nullable:
+                field["constraints"] = {"required": True}
+            fields.append(field)
+        schema = {"fields": fields}
+        if meta.primary_key:
+            schema["primaryKey"] = meta.primary_key
+        if meta.foreign_keys:
+            schema["foreignKeys"] = [
+                {
+                    "fields": fk["fields"],
+                    "reference": {
+                        "resource": fk["reference"]["resource"],
+                        "fields": fk["reference"]["fields"],
+                    },
+                }
+                for fk in meta.foreign_keys
+            ]
+        resources.append(
+            {
+                "name": meta.name,
+                "path": f"{parquet_dir_relative}/{meta.name}.parquet",
+                "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+                "description": meta.description,
+                "schema": schema,
+            }
+        )
+    return {
+        "name": "tidyreview",
+        "title": "tidyreview: a HER2-targeted therapy review as linked, validated tables",
+        "description": (
+            "Tables extracted from the review's text: structure, tables, references, "
+            "citations, entities and annotations, each row pointing back to character "
+            "offsets in the source."
+        ),
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+                "title": "Creative Commons Attribution 4.0",
+            }
+        ],
+        "sources": [{"title": SOURCE_CITATION, "path": "https://doi.org/10.3390/cancers15071987"}],
+        "resources": resources,
+    }
+
+
+def datapackage_json() -> str:
+    return json.dumps(datapackage(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+# --- Data dictionary ------------------------------------------------------------------
+
+
+def data_dictionary() -> str:
+    """Return the Markdown data dictionary: every table, column, type, key and meaning."""
+    out = [
+        "# Data dictionary",
+        "",
+        "Generated from the pandera schemas in `schemas/` by `tidyreview dictionary`; "
+        "do not edit by hand (a test checks it is in sync).",
+        "",
+    ]
+    for meta in all_tables():
+        out += [f"## `{meta.name}`", "", meta.description, ""]
+        if meta.primary_key:
+            out.append(f"Primary key: ({', '.join(meta.primary_key)})")
+            out.append("")
+        for fk in meta.foreign_keys:
+            ref = fk["reference"]
+            out.append(
+                f"Foreign key: ({', '.join(fk['fields'])}) → `{ref['resource']}` ({', '.join(ref['fields'])})"
+            )
+            out.append("")
+        out += ["| column | type | null | description |", "| --- | --- | --- | --- |"]
+        for c in meta.columns:
+            key = " (key)" if c.name in meta.primary_key else ""
+            null = "yes" if c.nullable else "no"
+            desc = c.description.replace("|", "\\|")
+            out.append(f"| `{c.name}`{key} | {duckdb_type(c.arrow_type)} | {null} | {desc} |")
+        out.append("")
+    return "\n".join(out)

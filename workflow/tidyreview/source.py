@@ -1,0 +1,101 @@
+"""Loading a review's raw text, with the checks every later stage relies on."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import SourceFormatError
+
+# A review file is named <first-author>-<year>-<anything>.txt,
+# e.g. mercogliano-2023-cancers-15-1987.txt -> doc_id "mercogliano2023".
+DOC_FILE_NAME = re.compile(r"^(?P<author>[a-z][a-z]*)-(?P<year>\d{4})(?:-[\w.-]*)?\.txt$")
+
+
+def doc_id_from_path(path: str | Path) -> str:
+    """Return the document id (`<author><year>`) encoded in a review file's name."""
+    name = Path(path).name
+    m = DOC_FILE_NAME.match(name)
+    if not m:
+        raise SourceFormatError(
+            path,
+            "file name must look like <first-author>-<year>-<rest>.txt "
+            "(lower case, e.g. mercogliano-2023-cancers-15-1987.txt)",
+        )
+    return f"{m['author']}{m['year']}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A review's text with its identity; offsets everywhere are indices into `text`."""
+
+    doc_id: str
+    path: str
+    text: str
+    sha256: str
+    _line_starts: list[int] = field(repr=False, compare=False, default_factory=list)
+
+    def line_of(self, offset: int) -> int:
+        """Return the 1-based line number holding character `offset`."""
+        return bisect.bisect_right(self._line_starts, offset)
+
+    def line_span(self, number: int) -> tuple[int, int]:
+        """Return (start, end) offsets of 1-based line `number`, without its newline."""
+        start = self._line_starts[number - 1]
+        end = self.text.find("\n", start)
+        return start, (len(self.text) if end < 0 else end)
+
+
+def source_from_text(text: str, doc_id: str = "test2000", path: str = "<memory>") -> Source:
+    """Return a Source for text held in memory (tests, other front ends)."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Source(doc_id=doc_id, path=path, text=text, sha256=digest, _line_starts=starts)
+
+
+def load_source(path: str | Path) -> Source:
+    """Return the review at `path`, or raise SourceFormatError saying what is wrong."""
+    path = Path(path)
+    if not path.exists():
+        raise SourceFormatError(
+            path, "source file not found; put the review's text in raw/reviews/"
+        )
+    if not path.is_file():
+        raise SourceFormatError(path, "source path is not a regular file")
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceFormatError(path, "source file is empty")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceFormatError(
+            path,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start}); "
+            "save the file as UTF-8",
+            line=line,
+        ) from None
+    return source_from_text(text, doc_id=doc_id_from_path(path), path=str(path))
+
+
+def discover_reviews(reviews_dir: str | Path) -> dict[str, str]:
+    """Return {doc_id: path} for every review text in `reviews_dir`."""
+    folder = Path(reviews_dir)
+    if not folder.is_dir():
+        raise SourceFormatError(
+            folder, "reviews folder not found (set reviews_dir in config/config.yaml)"
+        )
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("*.txt")):
+        doc_id = doc_id_from_path(path)
+        if doc_id in found:
+            raise SourceFormatError(path, f"doc_id {doc_id} already used by {found[doc_id]}")
+        found[doc_id] = str(path)
+    if not found:
+        raise SourceFormatError(
+            folder, "no review found: put the review's text (*.txt) in this folder"
+        )
+    return found
