@@ -92,6 +92,7 @@ class Heading:
 class Paragraph:
     parts: list[Block]
     section_id: str
+    paragraph_id: str = ""  # p001, p002, ... in document order (set by read_layout)
 
     @property
     def start(self) -> int:
@@ -135,6 +136,16 @@ class TableBlock:
         return self.caption.caption_id
 
 
+@dataclass(frozen=True)
+class Location:
+    """Where an offset lies in the layout (ids are None where not applicable)."""
+
+    section_id: str | None
+    paragraph_id: str | None
+    table_id: str | None
+    caption_id: str | None
+
+
 @dataclass
 class Layout:
     source: Source
@@ -147,6 +158,20 @@ class Layout:
     reference_lines: list[Line]
     body_start: int
     body_end: int
+
+    def locate(self, offset: int) -> Location:
+        """Return where `offset` lies: its section and its paragraph, caption or table."""
+        section = self.section_at(offset)
+        for p in self.paragraphs:
+            if any(b.start <= offset < b.end for b in p.parts):
+                return Location(p.section_id, p.paragraph_id, None, None)
+        for c in self.captions:
+            if c.block.start <= offset < c.block.end:
+                return Location(c.section_id, None, None, c.caption_id)
+        for t in self.tables:
+            if any(line.start <= offset < line.end for line in t.lines):
+                return Location(t.caption.section_id, None, t.table_id, None)
+        return Location(section, None, None, None)
 
     def section_at(self, offset: int) -> str | None:
         """Return the id of the innermost section containing `offset`, if any."""
@@ -354,6 +379,8 @@ def read_layout(source: Source) -> Layout:
         if TERMINAL.search(block.text.rstrip()):
             open_paragraph = None
 
+    for number, p in enumerate(paragraphs, start=1):
+        p.paragraph_id = f"p{number:03d}"
     body_start = blocks[first].start
     body_blocks_end = [p.end for p in paragraphs] + [h.block.end for h in headings]
     body_blocks_end += [t.lines[-1].end for t in tables if t.lines]

@@ -186,12 +186,12 @@ def paragraphs(layout: Layout) -> pd.DataFrame:
     """Return one row per body paragraph, page breaks re-joined, with its span."""
     rows = []
     per_section: dict[str, int] = {}
-    for i, p in enumerate(layout.paragraphs, start=1):
+    for p in layout.paragraphs:
         per_section[p.section_id] = per_section.get(p.section_id, 0) + 1
         rows.append(
             {
                 "doc_id": layout.source.doc_id,
-                "paragraph_id": f"p{i:03d}",
+                "paragraph_id": p.paragraph_id,
                 "section_id": p.section_id,
                 "index_in_section": per_section[p.section_id],
                 "text": p.text,
