@@ -5,6 +5,7 @@ from tidyreview.source import discover_reviews
 
 OUT = config["out_dir"].rstrip("/")
 REVIEWS = discover_reviews(config["reviews_dir"])
+VOCAB_DIR = config["vocabularies_dir"]
 PACKAGE_DIR = Path(workflow.basedir) / "workflow" / "tidyreview"
 SCHEMA_DIR = Path(workflow.basedir) / "schemas"
 SQL_DIR = Path(workflow.basedir) / "workflow" / "sql"
@@ -26,6 +27,11 @@ def all_review_texts():
 def code(*modules):
     """Package modules a rule runs, as inputs: editing one reruns only what uses it."""
     return [str(PACKAGE_DIR / f"{m}.py") for m in modules]
+
+
+def vocabulary(*names):
+    """Curated vocabulary files a rule reads, as inputs: editing one reruns the rule."""
+    return [str(Path(VOCAB_DIR) / n) for n in names]
 
 
 def schema_files():

@@ -1,4 +1,6 @@
 # Per-document extraction: one rule per stage, each writing that stage's tables.
+# A stage that reads curated vocabularies lists them as inputs (vocabulary("agents.csv"))
+# and gets the folder as params.vocabularies.
 
 
 rule structure:
@@ -11,5 +13,6 @@ rule structure:
         f"{OUT}/logs/structure/{{doc_id}}.log",
     params:
         stage="structure",
+        vocabularies=VOCAB_DIR,
     script:
         "../scripts/stage.py"

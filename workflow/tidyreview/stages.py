@@ -1,15 +1,27 @@
-"""The per-document extraction stages and the tables each one produces."""
+"""The per-document extraction stages and the tables each one produces.
+
+A stage function takes the loaded source and the vocabularies folder (curated data in
+raw/vocabularies/) and returns {table name: DataFrame}.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 
 from . import structure
 from .source import Source
 
-# stage name -> function(source) returning {table name: DataFrame}
-STAGES: dict[str, Callable[[Source], dict[str, pd.DataFrame]]] = {
-    "structure": structure.extract,
+StageFunction = Callable[[Source, Path], dict[str, pd.DataFrame]]
+
+
+def _structure(source: Source, vocabularies: Path) -> dict[str, pd.DataFrame]:
+    return structure.extract(source)
+
+
+# stage name -> function(source, vocabularies_dir) returning {table name: DataFrame}
+STAGES: dict[str, StageFunction] = {
+    "structure": _structure,
 }
