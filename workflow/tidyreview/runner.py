@@ -47,12 +47,16 @@ def reported(rule: str, log_path: str | None) -> Iterator[list[str]]:
 
 
 def run_stage(
-    stage: str, source_path: str, outputs: dict[str, str], log: str | None = None
+    stage: str,
+    source_path: str,
+    outputs: dict[str, str],
+    vocabularies: str = "raw/vocabularies",
+    log: str | None = None,
 ) -> None:
     """Extract one document's tables for `stage` into interim Parquet files."""
     with reported(stage, log) as lines:
         source = load_source(source_path)
-        frames = STAGES[stage](source)
+        frames = STAGES[stage](source, Path(vocabularies))
         for table, path in outputs.items():
             df = frames.get(table)
             if df is None or df.empty:
