@@ -1,0 +1,65 @@
+"""Shared fixtures: the real review, its layout, and one real pipeline run per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tidyreview.layout import read_layout
+from tidyreview.source import load_source
+
+ROOT = Path(__file__).resolve().parents[1]
+REVIEW = ROOT / "raw" / "reviews" / "mercogliano-2023-cancers-15-1987.txt"
+SHARED_REVIEW = ROOT.parent / "shared" / "source" / "mercogliano-2023-cancers-15-1987.txt"
+VOCABULARIES = ROOT / "raw" / "vocabularies"
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+
+
+@pytest.fixture(scope="session")
+def source():
+    return load_source(REVIEW)
+
+
+@pytest.fixture(scope="session")
+def raw(source):
+    return source.text
+
+
+@pytest.fixture(scope="session")
+def layout(source):
+    return read_layout(source)
+
+
+def run_workflow(workdir: Path, reviews_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run the real Snakemake workflow with outputs under `workdir`/outputs."""
+    cmd = [
+        SNAKEMAKE, "-s", str(ROOT / "Snakefile"), "--directory", str(workdir), "--cores", "2",
+        "--config", f"out_dir={workdir / 'outputs'}", f"reviews_dir={reviews_dir}",
+        f"vocabularies_dir={VOCABULARIES}", *extra,
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SNAKEMAKE")}
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """A finished pipeline run on the real review: returns the outputs folder."""
+    workdir = tmp_path_factory.mktemp("pipeline")
+    reviews = workdir / "reviews"
+    reviews.mkdir()
+    shutil.copy(REVIEW, reviews / REVIEW.name)
+    result = run_workflow(workdir, reviews)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
+    return workdir / "outputs"
+
+
+def records(df, table: str) -> list[dict]:
+    """Return `df` as published (Arrow types, NULL as None) in its row order."""
+    from tidyreview.publish import to_arrow
+
+    return to_arrow(df, table).to_pylist()
