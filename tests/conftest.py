@@ -35,12 +35,23 @@ def layout(source):
     return read_layout(source)
 
 
-def run_workflow(workdir: Path, reviews_dir: Path, *extra: str) -> subprocess.CompletedProcess:
-    """Run the real Snakemake workflow with outputs under `workdir`/outputs."""
+def run_workflow(
+    workdir: Path, reviews_dir: Path, *extra: str, repo: Path = ROOT
+) -> subprocess.CompletedProcess:
+    """Run the real Snakemake workflow of `repo` with outputs under `workdir`/outputs."""
     cmd = [
-        SNAKEMAKE, "-s", str(ROOT / "Snakefile"), "--directory", str(workdir), "--cores", "2",
-        "--config", f"out_dir={workdir / 'outputs'}", f"reviews_dir={reviews_dir}",
-        f"vocabularies_dir={VOCABULARIES}", *extra,
+        SNAKEMAKE,
+        "-s",
+        str(repo / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--cores",
+        "2",
+        "--config",
+        f"out_dir={workdir / 'outputs'}",
+        f"reviews_dir={reviews_dir}",
+        f"vocabularies_dir={repo / 'raw' / 'vocabularies'}",
+        *extra,
     ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SNAKEMAKE")}
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)

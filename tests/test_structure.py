@@ -46,9 +46,27 @@ UNNUMBERED = [
 ]
 # Paragraphs per section, counted by hand (a paragraph split by a page break counts once).
 PARAGRAPHS_PER_SECTION = {
-    "1": 3, "2.1.1": 5, "2.1.2": 1, "2.1.2.a": 3, "2.1.2.b": 2, "2.1.2.c": 3, "2.1.2.d": 2,
-    "2.1.3": 14, "2.2": 8, "3": 1, "3.1": 6, "3.2": 4, "3.3": 3, "3.3.a": 4, "4": 2,
-    "4.1": 7, "4.2": 5, "4.3": 6, "5": 7, "6": 4, "7": 1,
+    "1": 3,
+    "2.1.1": 5,
+    "2.1.2": 1,
+    "2.1.2.a": 3,
+    "2.1.2.b": 2,
+    "2.1.2.c": 3,
+    "2.1.2.d": 2,
+    "2.1.3": 14,
+    "2.2": 8,
+    "3": 1,
+    "3.1": 6,
+    "3.2": 4,
+    "3.3": 3,
+    "3.3.a": 4,
+    "4": 2,
+    "4.1": 7,
+    "4.2": 5,
+    "4.3": 6,
+    "5": 7,
+    "6": 4,
+    "7": 1,
 }
 
 
@@ -61,20 +79,37 @@ def test_documents_row(tables):
     (doc,) = records(tables["documents"], "documents")
     assert doc["doc_id"] == "mercogliano2023"
     assert doc["title"] == "Emerging Targeted Therapies for HER2-Positive Breast Cancer"
-    assert (doc["journal"], doc["year"], doc["volume"], doc["article_number"]) == ("Cancers", 2023, "15", "1987")
+    assert (doc["journal"], doc["year"], doc["volume"], doc["article_number"]) == (
+        "Cancers",
+        2023,
+        "15",
+        "1987",
+    )
     assert doc["doi"] == "10.3390/cancers15071987"
     assert doc["received"] == dt.date(2023, 2, 21)
     assert doc["revised"] == dt.date(2023, 3, 23)
     assert doc["accepted"] == dt.date(2023, 3, 24)
     assert doc["published"] == dt.date(2023, 3, 26)
     assert doc["keywords"] == [
-        "HER2-positive breast cancer", "monoclonal antibodies", "tyrosine kinase inhibitors",
-        "immunotherapy", "CAR-T cells", "CAR-NK cells", "CAR-M cells", "cancer vaccines",
+        "HER2-positive breast cancer",
+        "monoclonal antibodies",
+        "tyrosine kinase inhibitors",
+        "immunotherapy",
+        "CAR-T cells",
+        "CAR-NK cells",
+        "CAR-M cells",
+        "cancer vaccines",
     ]
     assert doc["license"] == "CC-BY-4.0"
     assert doc["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
-    assert doc["academic_editors"] == ["Mireia Margeli Vila", "Eudald Felip Falgas", "Bergamino Sirven Milana Arantza"]
-    assert doc["simple_summary"].startswith("HER2-positive breast cancer (BC), which accounts for ~20% of BC")
+    assert doc["academic_editors"] == [
+        "Mireia Margeli Vila",
+        "Eudald Felip Falgas",
+        "Bergamino Sirven Milana Arantza",
+    ]
+    assert doc["simple_summary"].startswith(
+        "HER2-positive breast cancer (BC), which accounts for ~20% of BC"
+    )
     assert doc["abstract"].startswith("Breast cancer is the most common cancer in women")
     assert doc["acknowledgments"] == "Figures were created with BioRender."
     assert doc["conflicts_of_interest"].startswith("R.S. has a research grant from INmune Bio.")
@@ -92,7 +127,7 @@ def test_authors(tables, raw):
     assert {r["affiliation"] for r in rows} == {
         "Instituto de Biología y Medicina Experimental (IByME-CONICET), Buenos Aires C1428ADN, Argentina"
     }
-    assert all(raw[r["start"]:r["end"]] == r["name"] for r in rows)
+    assert all(raw[r["start"] : r["end"]] == r["name"] for r in rows)
 
 
 def test_eighteen_numbered_sections_with_exact_titles(tables):
@@ -107,21 +142,26 @@ def test_eighteen_numbered_sections_with_exact_titles(tables):
 def test_unnumbered_subheadings_are_children_with_stable_ids(tables):
     s = tables["sections"]
     sub = s[~s.is_numbered]
-    assert list(zip(sub.section_id, sub.title, sub.parent_section_id, sub.level, strict=True)) == UNNUMBERED
+    assert (
+        list(zip(sub.section_id, sub.title, sub.parent_section_id, sub.level, strict=True))
+        == UNNUMBERED
+    )
     assert sub.number.isna().all()
 
 
 def test_section_spans(tables, source, raw):
     s = tables["sections"].set_index("section_id")
     assert source.line_of(s.loc["1", "start"]) == 33
-    assert raw[s.loc["2.1.3", "start"]:].startswith("2.1.3. Antibody-Drug Conjugates (ADCs)")
+    assert raw[s.loc["2.1.3", "start"] :].startswith("2.1.3. Antibody-Drug Conjugates (ADCs)")
     # 2.1.3 ends with the last line of Table 2 (line 183); 7 ends with its only paragraph.
     assert source.line_of(s.loc["2.1.3", "end"]) == 183
     assert raw[: s.loc["7", "end"]].endswith("offer them the best treatment option.")
     # A parent's span covers its children.
-    assert s.loc["2", "start"] < s.loc["2.1.3", "start"] and s.loc["2", "end"] == s.loc["2.2", "end"]
+    assert (
+        s.loc["2", "start"] < s.loc["2.1.3", "start"] and s.loc["2", "end"] == s.loc["2.2", "end"]
+    )
     for row in s.itertuples():
-        assert raw[row.heading_start:row.heading_end].endswith(row.title)
+        assert raw[row.heading_start : row.heading_end].endswith(row.title)
 
 
 def test_paragraph_counts_per_section(tables):
@@ -136,7 +176,7 @@ def test_paragraphs_split_by_page_breaks_are_rejoined(tables, raw):
     first = p.iloc[0]
     assert first.n_parts == 2
     assert "the different family members can homo- or heterodimerize, resulting in" in first.text
-    assert raw[first.start:first.end].startswith("Breast cancer is the most frequent tumor")
+    assert raw[first.start : first.end].startswith("Breast cancer is the most frequent tumor")
     joined = p[p.n_parts > 1]
     assert len(joined) == 15  # page breaks inside paragraphs, found by reading the text
     text = " ".join(p.text)
@@ -161,14 +201,17 @@ def test_tables_headings_and_references_are_not_paragraphs(tables):
 def test_captions(tables, source, raw):
     c = tables["captions"]
     assert list(zip(c.caption_id, c.kind, c.section_id, strict=True)) == [
-        ("F1", "figure", "1"), ("T1", "table", "2.1.2.b"), ("T2", "table", "2.1.3"),
-        ("T3", "table", "2.2"), ("T4", "table", "3.1"),
+        ("F1", "figure", "1"),
+        ("T1", "table", "2.1.2.b"),
+        ("T2", "table", "2.1.3"),
+        ("T3", "table", "2.2"),
+        ("T4", "table", "3.1"),
     ]
     assert [source.line_of(s) for s in c.start] == [46, 84, 150, 207, 226]
     assert c.set_index("caption_id").loc["T4", "text"] == (
         "Table 4. Clinical trials combining immunotherapies with HER2-targeted therapies."
     )
-    assert all(raw[r.start:r.end] == r.text for r in c.itertuples())
+    assert all(raw[r.start : r.end] == r.text for r in c.itertuples())
 
 
 def test_unterminated_paragraph_is_flagged(tables, source):
@@ -247,15 +290,31 @@ def test_made_up_review_layout():
         "First paragraph ends mid sentence and continues after a page break with a "
         "rejoined word and a homo- or heterodimer."
     )
-    assert texts[1:] == ["A paragraph under an unnumbered subheading [1].", "Child text.", "Last paragraph."]
+    assert texts[1:] == [
+        "A paragraph under an unnumbered subheading [1].",
+        "Child text.",
+        "Last paragraph.",
+    ]
     assert [p.section_id for p in layout.paragraphs] == ["1", "1.a", "1.1", "2"]
     assert [line.text for line in layout.tables[0].lines] == ["A\tB", "x\ty"]
-    assert [line.text for line in layout.reference_lines] == ["1. Doe, J. A paper. *J.* **2001**, *1*, 1–2."]
+    assert [line.text for line in layout.reference_lines] == [
+        "1. Doe, J. A paper. *J.* **2001**, *1*, 1–2."
+    ]
     tables = structure.extract(src)
     doc = tables["documents"].iloc[0]
-    assert (doc.journal, doc.year, doc.volume, doc.doi, doc.funding) == ("Journal X", 2020, "7", "10.1000/xyz123", "None.")
+    assert (doc.journal, doc.year, doc.volume, doc.doi, doc.funding) == (
+        "Journal X",
+        2020,
+        "7",
+        "10.1000/xyz123",
+        "None.",
+    )
     authors = tables["authors"]
-    assert [r["email"] for r in records(authors, "authors")] == ["ann@example.org", None, "cy@example.org"]
+    assert [r["email"] for r in records(authors, "authors")] == [
+        "ann@example.org",
+        None,
+        "cy@example.org",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -89,16 +89,19 @@ def empty_frame(table: str) -> pd.DataFrame:
 # --- Validation -----------------------------------------------------------------------
 
 
-def _source_line(row: pd.Series, sources: dict[str, Source]) -> str:
+def _source_line(row: pd.Series, sources: dict[str, Source], value=None) -> str:
+    """Return "<file> line N" for a failing row: from its start offset, else from where
+    the failing value occurs in the source."""
     doc = row.get("doc_id") if "doc_id" in row else None
+    if doc not in sources:
+        return "source line unknown"
+    src = sources[doc]
     start = row.get("start") if "start" in row else None
-    if doc in sources and start is not None and not pd.isna(start):
-        src = sources[doc]
-        if 0 <= int(start) <= len(src.text):
-            return f"{src.path} line {src.line_of(int(start))}"
-    if doc in sources:
-        return sources[doc].path
-    return "source line unknown"
+    if start is not None and not pd.isna(start) and 0 <= int(start) <= len(src.text):
+        return f"{src.path} line {src.line_of(int(start))}"
+    if isinstance(value, str) and value and value in src.text:
+        return f"{src.path} line {src.line_of(src.text.index(value))}"
+    return src.path
 
 
 def failure_report(
@@ -120,7 +123,9 @@ def failure_report(
                 "check": str(f.check),
                 "value": None if _is_missing(f.failure_case) else str(f.failure_case),
                 "row": None if row is None else int(index),
-                "where": _source_line(row, sources) if row is not None else "whole table",
+                "where": (
+                    _source_line(row, sources, f.failure_case) if row is not None else "whole table"
+                ),
             }
         )
     return pd.DataFrame(rows, columns=["table", "column", "check", "value", "row", "where"])
