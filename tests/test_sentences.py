@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tidyreview.layout import read_layout
 from tidyreview.sentences import document_sentences, prose_units, split_text, unit_from_blocks
 from tidyreview.source import load_source
