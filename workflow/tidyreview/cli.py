@@ -1,0 +1,126 @@
+"""The `tidyreview` command: benchmark, data dictionary, DDL.
+
+tidyreview benchmark            pipeline timings and memory, then each area's benchmark
+tidyreview dictionary [--check] write (or check) docs/data-dictionary.md from the schemas
+tidyreview ddl                  print the DuckDB DDL generated from the schemas
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DICTIONARY = ROOT / "docs" / "data-dictionary.md"
+
+
+def _snakemake(workdir: Path, reviews: Path, *extra: str) -> tuple[float, str]:
+    cmd = [
+        str(Path(sys.executable).with_name("snakemake")),
+        "-s",
+        str(ROOT / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--cores",
+        "2",
+        "--config",
+        f"out_dir={workdir / 'outputs'}",
+        f"reviews_dir={reviews}",
+        f"vocabularies_dir={ROOT / 'raw' / 'vocabularies'}",
+        *extra,
+    ]
+    t0 = time.perf_counter()
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if result.returncode != 0:
+        raise SystemExit(f"pipeline failed:\n{result.stderr[-4000:]}")
+    return elapsed, result.stdout + result.stderr
+
+
+def benchmark_pipeline() -> list[str]:
+    """Return report lines: cold run, no-op rerun, peak memory of any process of the run."""
+    with tempfile.TemporaryDirectory(prefix="tidyreview-bench-") as tmp:
+        work = Path(tmp)
+        reviews = work / "reviews"
+        shutil.copytree(ROOT / "raw" / "reviews", reviews)
+        cold, _ = _snakemake(work, reviews)
+        noop, out = _snakemake(work, reviews)
+        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        assert "Nothing to be done" in out
+        n_tables = len(list((work / "outputs" / "parquet").glob("*.parquet")))
+    return [
+        f"pipeline cold run:    {cold:6.2f} s  (target < 10 s; {n_tables} tables)",
+        f"pipeline no-op rerun: {noop:6.2f} s  (target < 2 s)",
+        f"peak memory (largest process): {peak_kib / 1024:6.1f} MB  (target < 500 MB)",
+    ]
+
+
+def area_benchmarks(source_path: str) -> list[str]:
+    """Run every `tidyreview.benchmarks.<area>.run(source_path)` and collect its lines."""
+    from tidyreview import benchmarks
+
+    lines = []
+    for info in sorted(pkgutil.iter_modules(benchmarks.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"tidyreview.benchmarks.{info.name}")
+        lines.append(f"--- {info.name}")
+        try:
+            lines.extend(module.run(source_path))
+        except ImportError as exc:
+            lines.append(f"skipped: {exc} (install the bench extra: pip install -e '.[bench]')")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="tidyreview", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    bench = sub.add_parser(
+        "benchmark", help="time the pipeline and the parsers against their peers"
+    )
+    bench.add_argument("--only", choices=["pipeline", "areas"], help="run one part only")
+    dic = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schemas")
+    dic.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    sub.add_parser("ddl", help="print the DuckDB DDL generated from the schemas")
+    args = parser.parse_args(argv)
+
+    if args.command == "benchmark":
+        review = sorted((ROOT / "raw" / "reviews").glob("*.txt"))[0]
+        lines = []
+        if args.only in (None, "pipeline"):
+            lines += ["--- pipeline", *benchmark_pipeline()]
+        if args.only in (None, "areas"):
+            lines += area_benchmarks(str(review))
+        print("\n".join(lines))
+        return 0
+    if args.command == "dictionary":
+        from tidyreview.metadata import data_dictionary
+
+        text = data_dictionary()
+        if args.check:
+            if not DICTIONARY.exists() or DICTIONARY.read_text(encoding="utf-8") != text:
+                print(f"{DICTIONARY} is out of date: run `tidyreview dictionary`", file=sys.stderr)
+                return 1
+            return 0
+        DICTIONARY.parent.mkdir(parents=True, exist_ok=True)
+        DICTIONARY.write_text(text, encoding="utf-8")
+        print(f"wrote {DICTIONARY}")
+        return 0
+    if args.command == "ddl":
+        from tidyreview.metadata import ddl
+
+        print(ddl(), end="")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
