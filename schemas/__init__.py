@@ -9,14 +9,33 @@ dictionary are generated from it (`tidyreview.metadata`). Each model's
 from __future__ import annotations
 
 from .quality import QualityFlags
+from .review_tables import (
+    AdcTrials,
+    BispecificAntibodyTrials,
+    ImmunotherapyTrials,
+    TableCells,
+    TkiTrials,
+)
 from .structure import Authors, Captions, Documents, Paragraphs, Sections
 
-MODELS = [Documents, Authors, Sections, Paragraphs, Captions, QualityFlags]
+MODELS = [
+    Documents,
+    Authors,
+    Sections,
+    Paragraphs,
+    Captions,
+    TableCells,
+    BispecificAntibodyTrials,
+    AdcTrials,
+    TkiTrials,
+    ImmunotherapyTrials,
+    QualityFlags,
+]
 
 TABLES = {m.Config.name: m for m in MODELS}
 
 # Stages that emit quality flags (each writes its own quality_flags file per document).
-QualityFlags.Config.metadata["stage"] = ["structure"]
+QualityFlags.Config.metadata["stage"] = ["structure", "tables"]
 
 
 def table_stages(table: str) -> list[str]:

@@ -16,3 +16,19 @@ rule structure:
         vocabularies=VOCAB_DIR,
     script:
         "../scripts/stage.py"
+
+
+rule review_tables:
+    input:
+        text=review_text,
+        layouts=vocabulary("table_layouts.yaml"),
+        code=code("review_tables", "layout", "quality", "source", "stages"),
+    output:
+        **stage_outputs("tables"),
+    log:
+        f"{OUT}/logs/review_tables/{{doc_id}}.log",
+    params:
+        stage="tables",
+        vocabularies=VOCAB_DIR,
+    script:
+        "../scripts/stage.py"

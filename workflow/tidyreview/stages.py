@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import structure
+from . import review_tables, structure
 from .source import Source
 
 StageFunction = Callable[[Source, Path], dict[str, pd.DataFrame]]
@@ -21,7 +21,12 @@ def _structure(source: Source, vocabularies: Path) -> dict[str, pd.DataFrame]:
     return structure.extract(source)
 
 
+def _tables(source: Source, vocabularies: Path) -> dict[str, pd.DataFrame]:
+    return review_tables.extract(source, vocabularies)
+
+
 # stage name -> function(source, vocabularies_dir) returning {table name: DataFrame}
 STAGES: dict[str, StageFunction] = {
     "structure": _structure,
+    "tables": _tables,
 }
