@@ -9,6 +9,7 @@ dictionary are generated from it (`tidyreview.metadata`). Each model's
 from __future__ import annotations
 
 from .quality import QualityFlags
+from .references import Citations, References
 from .review_tables import (
     AdcTrials,
     BispecificAntibodyTrials,
@@ -29,13 +30,15 @@ MODELS = [
     AdcTrials,
     TkiTrials,
     ImmunotherapyTrials,
+    References,
+    Citations,
     QualityFlags,
 ]
 
 TABLES = {m.Config.name: m for m in MODELS}
 
 # Stages that emit quality flags (each writes its own quality_flags file per document).
-QualityFlags.Config.metadata["stage"] = ["structure", "tables"]
+QualityFlags.Config.metadata["stage"] = ["structure", "tables", "references"]
 
 
 def table_stages(table: str) -> list[str]:

@@ -18,6 +18,21 @@ rule structure:
         "../scripts/stage.py"
 
 
+rule references:
+    input:
+        text=review_text,
+        code=code("references", "citations", "layout", "quality", "source", "stages"),
+    output:
+        **stage_outputs("references"),
+    log:
+        f"{OUT}/logs/references/{{doc_id}}.log",
+    params:
+        stage="references",
+        vocabularies=VOCAB_DIR,
+    script:
+        "../scripts/stage.py"
+
+
 rule review_tables:
     input:
         text=review_text,

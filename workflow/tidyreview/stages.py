@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import review_tables, structure
+from . import references, review_tables, structure
 from .source import Source
 
 StageFunction = Callable[[Source, Path], dict[str, pd.DataFrame]]
@@ -21,6 +21,10 @@ def _structure(source: Source, vocabularies: Path) -> dict[str, pd.DataFrame]:
     return structure.extract(source)
 
 
+def _references(source: Source, vocabularies: Path) -> dict[str, pd.DataFrame]:
+    return references.extract(source)
+
+
 def _tables(source: Source, vocabularies: Path) -> dict[str, pd.DataFrame]:
     return review_tables.extract(source, vocabularies)
 
@@ -28,5 +32,6 @@ def _tables(source: Source, vocabularies: Path) -> dict[str, pd.DataFrame]:
 # stage name -> function(source, vocabularies_dir) returning {table name: DataFrame}
 STAGES: dict[str, StageFunction] = {
     "structure": _structure,
+    "references": _references,
     "tables": _tables,
 }
