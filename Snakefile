@@ -7,6 +7,7 @@
 #     -> outputs/parquet/<table>.parquet                   published (atomic copy)
 #        outputs/review.duckdb
 #        outputs/datapackage.json
+#        outputs/report.html                               self-contained report
 #
 # A failing validation stops before anything under outputs/parquet or review.duckdb is
 # touched, so the previous release stays intact.
@@ -31,3 +32,4 @@ rule all:
     input:
         published_files(),
         f"{OUT}/datapackage.json",
+        f"{OUT}/report.html",

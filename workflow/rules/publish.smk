@@ -56,3 +56,15 @@ rule datapackage:
         f"{OUT}/logs/datapackage.log",
     script:
         "../scripts/datapackage.py"
+
+
+rule report:
+    input:
+        database=f"{OUT}/review.duckdb",
+        code=code("report", "metadata"),
+    output:
+        f"{OUT}/report.html",
+    log:
+        f"{OUT}/logs/report.log",
+    script:
+        "../scripts/report.py"

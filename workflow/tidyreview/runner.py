@@ -126,3 +126,11 @@ def run_datapackage(out_path: str, log: str | None = None) -> None:
         tmp.write_text(datapackage_json(), encoding="utf-8")
         replace_atomically(tmp, out_path)
         lines.append(f"{out_path} written")
+
+
+def run_report(db_path: str, out_path: str, log: str | None = None) -> None:
+    from .report import build_report
+
+    with reported("report", log) as lines:
+        build_report(db_path, out_path)
+        lines.append(f"{out_path} written")

@@ -1,0 +1,301 @@
+"""outputs/report.html: a self-contained page to look at the published dataset.
+
+Row counts, validation results, quality flags by severity and figures of the landscape
+(matplotlib, embedded as inline SVG). Sections whose tables are not published yet say so.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from pathlib import Path
+
+import duckdb
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from .metadata import all_tables  # noqa: E402
+from .publish import atomic_path, replace_atomically  # noqa: E402
+
+# Deterministic SVG: fixed ids, no creation date.
+plt.rcParams["svg.hashsalt"] = "tidyreview"
+plt.rcParams["svg.fonttype"] = "path"
+plt.rcParams["font.size"] = 9
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;font-size:.9em;margin:.5em 0}
+th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}
+th{background:#f4f4f4}td.num{text-align:right}
+.sev-error{color:#b00020;font-weight:bold}.sev-warning{color:#b36b00}.sev-info{color:#555}
+figure{margin:1em 0}figcaption{font-size:.85em;color:#555}
+.note{color:#666;font-style:italic}
+"""
+
+
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    svg = buf.getvalue()
+    return svg[svg.index("<svg") :]
+
+
+def _table(headers: list[str], rows: list[tuple], numeric: set[int] = frozenset()) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = []
+    for row in rows:
+        cells = []
+        for i, value in enumerate(row):
+            cls = ' class="num"' if i in numeric else ""
+            text = "" if value is None else str(value)
+            cells.append(f"<td{cls}>{html.escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _has(con, *tables: str) -> bool:
+    have = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    have |= {
+        r[0]
+        for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()
+    }
+    return all(t in have for t in tables)
+
+
+def _bar(labels, values, title, xlabel, color="#4a7ab5"):
+    fig, ax = plt.subplots(figsize=(7, max(2.0, 0.28 * len(labels) + 0.8)))
+    ax.barh(list(reversed(labels)), list(reversed(values)), color=color)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    return _svg(fig)
+
+
+def _figure(fig_id: str, svg: str, caption: str) -> str:
+    return f'<figure id="{fig_id}">{svg}<figcaption>{html.escape(caption)}</figcaption></figure>'
+
+
+def section_counts(con) -> str:
+    rows = []
+    for meta in all_tables():
+        n = con.execute(f'select count(*) from "{meta.name}"').fetchone()[0]
+        rows.append((meta.name, n, meta.description))
+    return '<h2 id="row-counts">Row counts</h2>' + _table(
+        ["table", "rows", "one row per"], rows, {1}
+    )
+
+
+def section_validation(con) -> str:
+    rows = []
+    for meta in all_tables():
+        n_pk = len(meta.primary_key)
+        n_fk = len(meta.foreign_keys)
+        rows.append((meta.name, len(meta.columns), ", ".join(meta.primary_key), n_fk, "passed"))
+    del n_pk
+    intro = (
+        "<p>Every published table passed its pandera schema (types, nullability, value "
+        "checks, keys) and the offset checks (spans inside the file, "
+        "<code>raw[start:end] == surface</code>); DuckDB enforced the primary and foreign "
+        "keys when the database was built.</p>"
+    )
+    return (
+        '<h2 id="validation">Validation</h2>'
+        + intro
+        + _table(["table", "columns", "primary key", "foreign keys", "schema"], rows, {1, 3})
+    )
+
+
+def section_flags(con) -> str:
+    out = ['<h2 id="quality-flags">Quality flags</h2>']
+    rows = con.execute(
+        """select severity, "check", subject, detail, line from quality_flags
+           order by case severity when 'error' then 0 when 'warning' then 1 else 2 end,
+                    "check", line nulls last, subject"""
+    ).fetchall()
+    summary = con.execute(
+        "select severity, count(*) from quality_flags group by severity order by severity"
+    ).fetchall()
+    out.append(
+        "<p>" + ", ".join(f"{n} {s}" for s, n in summary) + "</p>"
+        if summary
+        else "<p>No flags.</p>"
+    )
+    body = []
+    for severity, check, subject, detail, line in rows:
+        body.append(
+            f'<tr><td class="sev-{html.escape(severity)}">{html.escape(severity)}</td>'
+            f"<td>{html.escape(check)}</td><td>{html.escape(subject)}</td>"
+            f'<td>{html.escape(detail)}</td><td class="num">{"" if line is None else line}</td></tr>'
+        )
+    out.append(
+        "<table><thead><tr><th>severity</th><th>check</th><th>subject</th><th>detail</th>"
+        f"<th>line</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+    return "".join(out)
+
+
+def section_figures(con) -> str:
+    out = ['<h2 id="landscape">The landscape</h2>']
+    if _has(con, "agents"):
+        stage = (
+            "coalesce(highest_stage, 'not stated')"
+            if _column(con, "agents", "highest_stage")
+            else "'not stated'"
+        )
+        rows = con.execute(
+            f"select modality, {stage} as stage, count(*) from agents group by all order by 1, 2"
+        ).fetchall()
+        out.append(
+            _figure(
+                "fig-agents-by-modality",
+                _stacked(rows, "Agents by modality and highest stage", "agents"),
+                "Agents by modality, coloured by the most advanced development stage the review states.",
+            )
+        )
+    else:
+        out.append('<p class="note">Agents are not published yet.</p>')
+    if _has(con, "trials"):
+        rows = con.execute(
+            "select coalesce(phase, 'not stated'), coalesce(status, 'not stated'), count(*) from trials group by all order by 1, 2"
+        ).fetchall()
+        out.append(
+            _figure(
+                "fig-trials-by-phase",
+                _stacked(rows, "Trials by phase and status", "trials"),
+                "Registered trials by phase, coloured by recruitment status (where a table states them).",
+            )
+        )
+    else:
+        out.append('<p class="note">Trials are not published yet.</p>')
+    if _has(con, "trial_agents", "agents"):
+        out.append(
+            _figure(
+                "fig-agent-trial-matrix",
+                _matrix(con),
+                "Which agents are tested in which trials (tables and text).",
+            )
+        )
+    else:
+        out.append('<p class="note">Trial–agent links are not published yet.</p>')
+    if _has(con, "citations"):
+        rows = con.execute(
+            """select s.section_id || ' ' || left(s.title, 40), count(c.ref_id)
+               from sections s left join citations c using (doc_id, section_id)
+               group by s.section_id, s.title, s.ordinal order by s.ordinal"""
+        ).fetchall()
+        out.append(
+            _figure(
+                "fig-citations-per-section",
+                _bar(
+                    [r[0] for r in rows],
+                    [r[1] for r in rows],
+                    "Citations per section",
+                    "cited references",
+                ),
+                "Cited references per section (one per marker × reference number).",
+            )
+        )
+    else:
+        rows = con.execute(
+            """select s.section_id || ' ' || left(s.title, 40), count(p.paragraph_id)
+               from sections s left join paragraphs p using (doc_id, section_id)
+               group by s.section_id, s.title, s.ordinal order by s.ordinal"""
+        ).fetchall()
+        out.append(
+            _figure(
+                "fig-paragraphs-per-section",
+                _bar(
+                    [r[0] for r in rows],
+                    [r[1] for r in rows],
+                    "Paragraphs per section",
+                    "paragraphs",
+                ),
+                "Paragraphs per section (citations are not published yet).",
+            )
+        )
+    return "".join(out)
+
+
+def _column(con, table: str, column: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_columns() where table_name = ? and column_name = ?",
+            [table, column],
+        ).fetchone()[0]
+    )
+
+
+def _stacked(rows: list[tuple], title: str, xlabel: str) -> str:
+    groups = sorted({r[0] for r in rows})
+    kinds = sorted({r[1] for r in rows})
+    counts = {(g, k): n for g, k, n in rows}
+    fig, ax = plt.subplots(figsize=(7, max(2.0, 0.32 * len(groups) + 1)))
+    left = [0] * len(groups)
+    cmap = plt.get_cmap("tab10")
+    for i, kind in enumerate(kinds):
+        values = [counts.get((g, kind), 0) for g in groups]
+        ax.barh(groups, values, left=left, label=kind, color=cmap(i % 10))
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    ax.invert_yaxis()
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.legend(fontsize=7, loc="lower right", frameon=False)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    return _svg(fig)
+
+
+def _matrix(con) -> str:
+    rows = con.execute(
+        """select a.name, ta.trial_id from trial_agents ta join agents a using (agent_id)
+           group by all order by 1, 2"""
+    ).fetchall()
+    agents = sorted({r[0] for r in rows})
+    trials = sorted({r[1] for r in rows})
+    index_a = {a: i for i, a in enumerate(agents)}
+    index_t = {t: i for i, t in enumerate(trials)}
+    fig, ax = plt.subplots(figsize=(max(6, 0.13 * len(trials) + 2), max(3, 0.16 * len(agents) + 1)))
+    ax.scatter(
+        [index_t[t] for _, t in rows],
+        [index_a[a] for a, _ in rows],
+        s=8,
+        marker="s",
+        color="#4a7ab5",
+    )
+    ax.set_yticks(range(len(agents)), agents, fontsize=6)
+    ax.set_xticks(range(len(trials)), trials, rotation=90, fontsize=5)
+    ax.invert_yaxis()
+    ax.set_title("Agent × trial")
+    return _svg(fig)
+
+
+def build_report(db_path: str | Path, out_path: str | Path) -> None:
+    """Write the report for the database at `db_path` to `out_path` (atomically)."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        title = con.execute("select title from documents order by doc_id limit 1").fetchone()
+        title = title[0] if title else "tidyreview"
+        parts = [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            f"<title>tidyreview report: {html.escape(title)}</title>",
+            f"<style>{CSS}</style></head><body>",
+            f"<h1>tidyreview report</h1><p>{html.escape(title)}</p>",
+            '<nav><a href="#row-counts">Row counts</a> · <a href="#validation">Validation</a> · '
+            '<a href="#quality-flags">Quality flags</a> · <a href="#landscape">Landscape</a></nav>',
+            section_counts(con),
+            section_validation(con),
+            section_flags(con),
+            section_figures(con),
+            "</body></html>",
+        ]
+    finally:
+        con.close()
+    tmp = atomic_path(out_path)
+    tmp.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    replace_atomically(tmp, out_path)
