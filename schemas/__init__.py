@@ -8,6 +8,13 @@ dictionary are generated from it (`tidyreview.metadata`). Each model's
 
 from __future__ import annotations
 
+from .annotations import (
+    Abbreviations,
+    AdverseEvents,
+    AgentDevelopmentStages,
+    Findings,
+    RegulatoryEvents,
+)
 from .quality import QualityFlags
 from .references import Citations, References
 from .review_tables import (
@@ -32,13 +39,18 @@ MODELS = [
     ImmunotherapyTrials,
     References,
     Citations,
+    Abbreviations,
+    Findings,
+    RegulatoryEvents,
+    AgentDevelopmentStages,
+    AdverseEvents,
     QualityFlags,
 ]
 
 TABLES = {m.Config.name: m for m in MODELS}
 
 # Stages that emit quality flags (each writes its own quality_flags file per document).
-QualityFlags.Config.metadata["stage"] = ["structure", "tables", "references"]
+QualityFlags.Config.metadata["stage"] = ["structure", "tables", "references", "annotations"]
 
 
 def table_stages(table: str) -> list[str]:

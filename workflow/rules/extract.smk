@@ -47,3 +47,26 @@ rule review_tables:
         vocabularies=VOCAB_DIR,
     script:
         "../scripts/stage.py"
+
+
+rule annotations:
+    input:
+        text=review_text,
+        code=code(
+            "annotations",
+            "abbreviations",
+            "sentences",
+            "layout",
+            "quality",
+            "source",
+            "stages",
+        ),
+    output:
+        **stage_outputs("annotations"),
+    log:
+        f"{OUT}/logs/annotations/{{doc_id}}.log",
+    params:
+        stage="annotations",
+        vocabularies=VOCAB_DIR,
+    script:
+        "../scripts/stage.py"

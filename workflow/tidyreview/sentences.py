@@ -134,6 +134,16 @@ def unit_from_blocks(
     return TextUnit(kind, text, tuple(offsets), section_id, paragraph_id)
 
 
+def mended(raw_span: str) -> str:
+    """Return a raw span as the annotation tables write it: page breaks re-joined,
+    whitespace runs collapsed ("Chimeric antigen re-\\n\\nceptor" -> "... receptor")."""
+    pieces = [" ".join(p.split()) for p in re.split(r"\n[ \t]*\n\s*", raw_span)]
+    text = pieces[0]
+    for piece in pieces[1:]:
+        text = join_across_break(text, piece)
+    return text
+
+
 def _block_spans(blocks: list[Block]) -> list[tuple[int, int]]:
     return [(b.start, b.end) for b in blocks]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import references, review_tables, structure
+from . import annotations, references, review_tables, structure
 from .source import Source
 
 StageFunction = Callable[[Source, Path], dict[str, pd.DataFrame]]
@@ -29,9 +29,14 @@ def _tables(source: Source, vocabularies: Path) -> dict[str, pd.DataFrame]:
     return review_tables.extract(source, vocabularies)
 
 
+def _annotations(source: Source, vocabularies: Path) -> dict[str, pd.DataFrame]:
+    return annotations.extract(source, vocabularies)
+
+
 # stage name -> function(source, vocabularies_dir) returning {table name: DataFrame}
 STAGES: dict[str, StageFunction] = {
     "structure": _structure,
     "references": _references,
     "tables": _tables,
+    "annotations": _annotations,
 }

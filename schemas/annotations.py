@@ -1,0 +1,306 @@
+"""Schemas of the text-derived annotation tables (stage "annotations").
+
+Every row points at the sentence it comes from: `sentence` (whitespace collapsed, page
+breaks re-joined), `section_id`, `paragraph_id` and `start`/`end` offsets into the raw
+source. A span's text column equals raw_text[start:end], except where the span crosses a
+page break: there the column holds the re-joined words (hyphenated word mended).
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from .base import (
+    SECTION_ID_PATTERN,
+    Bool,
+    Float64,
+    Int32,
+    Str,
+    StrList,
+    TidyModel,
+    doc_id_field,
+    end_field,
+    spans_ordered,
+    start_field,
+)
+
+ABBREVIATION_PATTERNS = ["long (short)", "short (long)", "(long short)"]
+ABBREVIATION_METHODS = ["letters", "compound", "partial"]
+REGIONS = ["simple_summary", "abstract", "heading", "paragraph"]
+REGULATORY_KINDS = [
+    "approval",
+    "accelerated_approval",
+    "conditional_approval",
+    "guideline_recommendation",
+]
+DEVELOPMENT_STAGES = ["approved", "phase_3", "phase_2", "phase_1", "preclinical"]
+SNAKE_CASE = r"^[a-z][a-z0-9_]*$"
+
+
+def _sentence_field() -> pa.Field:
+    return pa.Field(
+        description="The sentence as written, whitespace collapsed, page breaks re-joined."
+    )
+
+
+def _section_field(nullable: bool = False) -> pa.Field:
+    extra = " NULL in the front matter (Simple Summary, Abstract)." if nullable else ""
+    return pa.Field(
+        nullable=nullable,
+        str_matches=SECTION_ID_PATTERN,
+        description="Innermost section holding the sentence." + extra,
+    )
+
+
+def _paragraph_field(nullable: bool = False) -> pa.Field:
+    extra = " NULL for headings and the front matter." if nullable else ""
+    return pa.Field(
+        nullable=nullable,
+        str_matches=r"^p\d{3,}$",
+        description="Paragraph holding the sentence." + extra,
+    )
+
+
+def _agent_ids_field() -> pa.Field:
+    return pa.Field(
+        description="Agents (agents.agent_id) the sentence ties the row to; empty when none."
+    )
+
+
+def _trial_ids_field() -> pa.Field:
+    return pa.Field(
+        description="Trials (trials.trial_id) the sentence ties the row to; empty when none."
+    )
+
+
+def _section_fk() -> dict:
+    return {
+        "fields": ["doc_id", "section_id"],
+        "reference": {"resource": "sections", "fields": ["doc_id", "section_id"]},
+    }
+
+
+def _paragraph_fk() -> dict:
+    return {
+        "fields": ["doc_id", "paragraph_id"],
+        "reference": {"resource": "paragraphs", "fields": ["doc_id", "paragraph_id"]},
+    }
+
+
+class Abbreviations(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    abbreviation_id: Series[Str] = pa.Field(
+        str_matches=r"^abbr-\d{4,}$", description="Definition id, abbr-0001.. in document order."
+    )
+    short: Series[Str] = pa.Field(
+        description="The short form as written ('ADCC', 'TNF α'); raw_text[short_start:short_end] == short."
+    )
+    long: Series[Str] = pa.Field(
+        description="The long form as written ('antibody-dependent cell-mediated cytotoxicity'); raw_text[long_start:long_end], re-joined where a page break splits it."
+    )
+    pattern: Series[Str] = pa.Field(
+        isin=ABBREVIATION_PATTERNS,
+        description="How the text defines it: 'long (short)', 'short (long)' or both inside one parenthesis '(long short)'.",
+    )
+    method: Series[Str] = pa.Field(
+        isin=ABBREVIATION_METHODS,
+        description="letters: every short-form letter found in order in the long form (Schwartz & Hearst, improved); compound: a hyphenated name abbreviated part for part (trastuzumab-emtansine, T-DM1); partial: one letter stands for an unwritten word (metalloproteinases, MMPs).",
+    )
+    region: Series[Str] = pa.Field(
+        isin=REGIONS,
+        description="Part of the document: simple_summary, abstract, heading or paragraph.",
+    )
+    section_id: Series[Str] = _section_field(nullable=True)
+    paragraph_id: Series[Str] = _paragraph_field(nullable=True)
+    first_section_id: Series[Str] = pa.Field(
+        nullable=True,
+        str_matches=SECTION_ID_PATTERN,
+        description="Section of the short form's first definition in the body; NULL if only the front matter defines it.",
+    )
+    n_later_uses: Series[Int32] = pa.Field(
+        ge=0,
+        description="Uses of the short form (or its plural) after this definition and before its next definition, tables and captions included, reference list excluded.",
+    )
+    sentence: Series[Str] = _sentence_field()
+    start: Series[Int32] = start_field("the definition ('long (short)', parentheses included)")
+    end: Series[Int32] = end_field("the definition")
+    short_start: Series[Int32] = start_field("the short form")
+    short_end: Series[Int32] = end_field("the short form")
+    long_start: Series[Int32] = start_field("the long form")
+    long_end: Series[Int32] = end_field("the long form")
+
+    _check_span = pa.dataframe_check(spans_ordered)
+
+    @pa.dataframe_check(description="short and long forms lie inside the definition span")
+    def parts_inside(cls, df):
+        return (
+            (df["start"] <= df["short_start"])
+            & (df["short_end"] <= df["end"])
+            & (df["start"] <= df["long_start"])
+            & (df["long_end"] <= df["end"])
+        )
+
+    class Config:
+        name = "abbreviations"
+        description = "One row per abbreviation definition in the review's prose (Simple Summary, Abstract, headings, body paragraphs), with the count of later uses."
+        unique = ["doc_id", "abbreviation_id"]
+        metadata = {"stage": "annotations", "foreign_keys": [_section_fk(), _paragraph_fk()]}
+
+
+class Findings(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    finding_id: Series[Str] = pa.Field(
+        str_matches=r"^finding-\d{4,}$", description="Finding id, finding-0001.. in document order."
+    )
+    measure: Series[Str] = pa.Field(
+        str_matches=SNAKE_CASE,
+        description="What the value measures, from raw/vocabularies/measures.csv (objective_response_rate, patients_enrolled, ...).",
+    )
+    value: Series[Float64] = pa.Field(description="The number as written (24.8 for '24.8%').")
+    unit: Series[Str] = pa.Field(description="Unit of the value: '%', 'patients', 'months', ...")
+    surface: Series[Str] = pa.Field(
+        description="The value as written ('54%', '133 patients'); raw_text[start:end] == surface."
+    )
+    cue: Series[Str] = pa.Field(
+        description="The words that name the measure, as written ('objective response rate')."
+    )
+    qualifier: Series[Str] = pa.Field(
+        nullable=True,
+        description="Arm or subgroup as written ('PD-L1-positive, atezolizumab group'); NULL when the sentence names none.",
+    )
+    comparison_value: Series[Float64] = pa.Field(
+        nullable=True,
+        description="The value it is compared with in the same sentence ('54% vs. 33%' -> 33), else NULL.",
+    )
+    comparison_qualifier: Series[Str] = pa.Field(
+        nullable=True, description="Arm or subgroup of the comparison value, as written."
+    )
+    comparison_start: Series[Int32] = pa.Field(
+        nullable=True, ge=0, description="Start offset of the comparison value."
+    )
+    comparison_end: Series[Int32] = pa.Field(
+        nullable=True, ge=0, description="End offset (exclusive) of the comparison value."
+    )
+    agent_ids: Series[StrList] = _agent_ids_field()
+    trial_ids: Series[StrList] = _trial_ids_field()
+    sentence: Series[Str] = _sentence_field()
+    section_id: Series[Str] = _section_field()
+    paragraph_id: Series[Str] = _paragraph_field()
+    start: Series[Int32] = start_field("the value")
+    end: Series[Int32] = end_field("the value")
+
+    _check_span = pa.dataframe_check(spans_ordered)
+
+    class Config:
+        name = "findings"
+        description = "One row per quantitative result the review reports in its prose (response rates, survival, patient counts, ...), with arm, comparison and the agents and trials it concerns."
+        unique = ["doc_id", "finding_id"]
+        metadata = {"stage": "annotations", "foreign_keys": [_section_fk(), _paragraph_fk()]}
+
+
+class RegulatoryEvents(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    event_id: Series[Str] = pa.Field(
+        str_matches=r"^regulatory-\d{4,}$",
+        description="Event id, regulatory-0001.. in document order.",
+    )
+    body: Series[Str] = pa.Field(
+        description="Agency, country or guideline body as normalised in raw/vocabularies/regulatory_bodies.csv (FDA, China, ASCO)."
+    )
+    body_text: Series[Str] = pa.Field(description="The body as written in the sentence.")
+    kind: Series[Str] = pa.Field(
+        isin=REGULATORY_KINDS,
+        description="approval, accelerated_approval, conditional_approval or guideline_recommendation.",
+    )
+    year: Series[Int32] = pa.Field(
+        nullable=True,
+        in_range={"min_value": 1900, "max_value": 2100},
+        description="Year of the event when the sentence states it.",
+    )
+    negated: Series[Bool] = pa.Field(
+        description="The sentence says the event did not happen ('is not currently approved')."
+    )
+    surface: Series[Str] = pa.Field(
+        description="The words stating the event ('approved', 'accelerated FDA approval'); raw_text[start:end] == surface."
+    )
+    indication: Series[Str] = pa.Field(
+        nullable=True, description="What it is approved or recommended for, as written."
+    )
+    agent_ids: Series[StrList] = _agent_ids_field()
+    sentence: Series[Str] = _sentence_field()
+    section_id: Series[Str] = _section_field()
+    paragraph_id: Series[Str] = _paragraph_field()
+    start: Series[Int32] = start_field("the words stating the event")
+    end: Series[Int32] = end_field("the words stating the event")
+
+    _check_span = pa.dataframe_check(spans_ordered)
+
+    class Config:
+        name = "regulatory_events"
+        description = "One row per approval or guideline recommendation the review reports: body, kind, year, agents, indication."
+        unique = ["doc_id", "event_id"]
+        metadata = {"stage": "annotations", "foreign_keys": [_section_fk(), _paragraph_fk()]}
+
+
+class AgentDevelopmentStages(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    agent_id: Series[Str] = pa.Field(description="The agent (agents.agent_id).")
+    stage: Series[Str] = pa.Field(
+        isin=DEVELOPMENT_STAGES,
+        description="Most advanced development stage the review states: approved, phase_3, phase_2, phase_1 or preclinical.",
+    )
+    surface: Series[Str] = pa.Field(
+        description="The words stating the stage ('approved', 'phase 3', 'preclinical'); raw_text[start:end] == surface."
+    )
+    sentence: Series[Str] = _sentence_field()
+    section_id: Series[Str] = _section_field()
+    paragraph_id: Series[Str] = _paragraph_field()
+    start: Series[Int32] = start_field("the words stating the stage")
+    end: Series[Int32] = end_field("the words stating the stage")
+
+    _check_span = pa.dataframe_check(spans_ordered)
+
+    class Config:
+        name = "agent_development_stages"
+        description = "One row per agent the review's prose places in development: the most advanced stage stated, with its evidence."
+        unique = ["doc_id", "agent_id"]
+        metadata = {"stage": "annotations", "foreign_keys": [_section_fk(), _paragraph_fk()]}
+
+
+class AdverseEvents(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    adverse_event_id: Series[Str] = pa.Field(
+        str_matches=r"^ae-\d{4,}$",
+        description="Adverse-event mention id, ae-0001.. in document order.",
+    )
+    term: Series[Str] = pa.Field(
+        description="The adverse event as written ('diarrhea', 'CRS'); raw_text[start:end] == term."
+    )
+    term_normalized: Series[Str] = pa.Field(
+        str_matches=SNAKE_CASE,
+        description="Normalised term from raw/vocabularies/adverse_event_terms.csv (diarrhoea, rash, cytokine_release_syndrome, ...).",
+    )
+    negated: Series[Bool] = pa.Field(
+        description="The sentence says the event was not seen ('diarrhea has not been reported')."
+    )
+    agent_class: Series[Str] = pa.Field(
+        nullable=True,
+        description="Class of agents the sentence associates the event with, as written ('bispecific antibodies', 'ADCs', 'TKIs'), when it names a class.",
+    )
+    agent_ids: Series[StrList] = _agent_ids_field()
+    sentence: Series[Str] = _sentence_field()
+    section_id: Series[Str] = _section_field()
+    paragraph_id: Series[Str] = _paragraph_field()
+    start: Series[Int32] = start_field("the term")
+    end: Series[Int32] = end_field("the term")
+
+    _check_span = pa.dataframe_check(spans_ordered)
+
+    class Config:
+        name = "adverse_events"
+        description = (
+            "One row per adverse event the review associates with an agent or a class of agents."
+        )
+        unique = ["doc_id", "adverse_event_id"]
+        metadata = {"stage": "annotations", "foreign_keys": [_section_fk(), _paragraph_fk()]}
