@@ -3,10 +3,10 @@
 #   raw/reviews/<author>-<year>-*.txt                       one file per review (doc_id)
 #     -> outputs/interim/<doc_id>/<stage>/<table>.parquet  per-document extraction
 #     -> outputs/staging/parquet/<table>.parquet          all documents, validated
-#     -> outputs/staging/review.duckdb                     keys, comments, views
-#     -> outputs/parquet/<table>.parquet                   published (atomic copy)
-#        outputs/review.duckdb
-#        outputs/datapackage.json
+#     -> outputs/staging/{review.duckdb,report.html,datapackage.json}
+#     -> outputs/parquet/<table>.parquet                   published (atomic copies)
+#        outputs/review.duckdb                             keys, comments, views
+#        outputs/datapackage.json                          Frictionless data package
 #        outputs/report.html                               self-contained report
 #
 # A failing validation stops before anything under outputs/parquet or review.duckdb is
@@ -31,5 +31,3 @@ rule all:
     default_target: True
     input:
         published_files(),
-        f"{OUT}/datapackage.json",
-        f"{OUT}/report.html",

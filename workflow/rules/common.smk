@@ -61,5 +61,18 @@ def staged_parquet():
     return [f"{OUT}/staging/parquet/{t}.parquet" for t in TABLES]
 
 
+def release_names():
+    """Published file names, relative to the output folder, in a fixed order."""
+    return [f"parquet/{t}.parquet" for t in TABLES] + [
+        "review.duckdb",
+        "datapackage.json",
+        "report.html",
+    ]
+
+
+def staged_release():
+    return [f"{OUT}/staging/{name}" for name in release_names()]
+
+
 def published_files():
-    return [f"{OUT}/parquet/{t}.parquet" for t in TABLES] + [f"{OUT}/review.duckdb"]
+    return [f"{OUT}/{name}" for name in release_names()]

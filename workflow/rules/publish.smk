@@ -1,4 +1,6 @@
-# Validation, database and publication of all documents' tables.
+# Validation, database, report and publication of all documents' tables. Everything is
+# built under staging/ first; published_dataset then copies it into place by atomic
+# renames, so a failure anywhere leaves the previous release untouched.
 
 
 rule validated_tables:
@@ -33,25 +35,12 @@ rule database:
         "../scripts/database.py"
 
 
-rule published_dataset:
-    input:
-        parquet=staged_parquet(),
-        database=f"{OUT}/staging/review.duckdb",
-    output:
-        published_files(),
-    log:
-        f"{OUT}/logs/published_dataset.log",
-    script:
-        "../scripts/published_dataset.py"
-
-
 rule datapackage:
     input:
-        published_files(),
         schemas=schema_files(),
         code=code("metadata"),
     output:
-        f"{OUT}/datapackage.json",
+        f"{OUT}/staging/datapackage.json",
     log:
         f"{OUT}/logs/datapackage.log",
     script:
@@ -60,11 +49,25 @@ rule datapackage:
 
 rule report:
     input:
-        database=f"{OUT}/review.duckdb",
+        parquet=staged_parquet(),
+        views=SQL_DIR / "views.sql",
         code=code("report", "metadata"),
     output:
-        f"{OUT}/report.html",
+        f"{OUT}/staging/report.html",
     log:
         f"{OUT}/logs/report.log",
+    params:
+        parquet_dir=f"{OUT}/staging/parquet",
     script:
         "../scripts/report.py"
+
+
+rule published_dataset:
+    input:
+        staged_release(),
+    output:
+        published_files(),
+    log:
+        f"{OUT}/logs/published_dataset.log",
+    script:
+        "../scripts/published_dataset.py"

@@ -1,5 +1,5 @@
-# Adapter: publish staged files to outputs/ by atomic renames.
+# Adapter: publish the staged release into outputs/ by atomic renames.
 from tidyreview.runner import run_publish
 
-staged = list(snakemake.input.parquet) + [snakemake.input.database]  # noqa: F821
-run_publish(list(zip(staged, snakemake.output, strict=True)), log=snakemake.log[0])  # noqa: F821
+pairs = list(zip(snakemake.input, snakemake.output, strict=True))  # noqa: F821
+run_publish(pairs, log=snakemake.log[0])  # noqa: F821

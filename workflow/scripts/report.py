@@ -1,4 +1,9 @@
-# Adapter: build the self-contained HTML report from the published database.
+# Adapter: build the self-contained HTML report from the staged tables.
 from tidyreview.runner import run_report
 
-run_report(snakemake.input.database, snakemake.output[0], log=snakemake.log[0])  # noqa: F821
+run_report(
+    snakemake.params.parquet_dir,  # noqa: F821
+    snakemake.input.views,  # noqa: F821
+    snakemake.output[0],  # noqa: F821
+    log=snakemake.log[0],  # noqa: F821
+)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from .files import atomic_path, replace_atomically
 from .metadata import all_tables, comment_sql, create_table_sql
-from .publish import atomic_path, replace_atomically
 
 # DuckDB 2.0 writes a storage format older clients (R's duckdb, Python < 1.2) cannot open;
 # v1.2.0 is readable by every DuckDB from 1.2 on.

@@ -172,10 +172,17 @@ def datapackage(parquet_dir_relative: str = "parquet") -> dict:
             if not c.nullable:
                 field["constraints"] = {"required": True}
             fields.append(field)
-        schema = {"fields": fields}
+        # Parquet has real NULLs, which the validator reads through pandas (a missing
+        # number arrives as "nan"); "" is a value (table_cells keeps empty cells as written).
+        schema = {"fields": fields, "missingValues": ["nan"]}
         if meta.primary_key:
             schema["primaryKey"] = meta.primary_key
-        if meta.foreign_keys:
+        # Frictionless treats a composite key with a NULL part as a violation (SQL skips
+        # it), so a key over nullable columns is described in words, not declared.
+        nullable = {c.name for c in meta.columns if c.nullable}
+        declared = [fk for fk in meta.foreign_keys if not set(fk["fields"]) & nullable]
+        described = [fk for fk in meta.foreign_keys if set(fk["fields"]) & nullable]
+        if declared:
             schema["foreignKeys"] = [
                 {
                     "fields": fk["fields"],
@@ -184,15 +191,21 @@ def datapackage(parquet_dir_relative: str = "parquet") -> dict:
                         "fields": fk["reference"]["fields"],
                     },
                 }
-                for fk in meta.foreign_keys
+                for fk in declared
             ]
+        description = meta.description
+        for fk in described:
+            description += (
+                f" ({', '.join(fk['fields'])}) references {fk['reference']['resource']}"
+                f" ({', '.join(fk['reference']['fields'])}) where not NULL."
+            )
         resources.append(
             {
                 "name": meta.name,
                 "path": f"{parquet_dir_relative}/{meta.name}.parquet",
                 "format": "parquet",
                 "mediatype": "application/vnd.apache.parquet",
-                "description": meta.description,
+                "description": description,
                 "schema": schema,
             }
         )

@@ -4,8 +4,6 @@ validation reports that point back to source lines.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -14,21 +12,11 @@ import pyarrow as pa_arrow
 import pyarrow.parquet as pq
 
 from .errors import ValidationFailed
+from .files import atomic_path, replace_atomically
 from .metadata import arrow_schema, table_meta
 from .source import Source
 
 MAX_REPORTED = 20
-
-
-def atomic_path(path: str | Path) -> Path:
-    """Return the temporary sibling a file is written to before its rename."""
-    path = Path(path)
-    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
-
-
-def replace_atomically(tmp: Path, final: str | Path) -> None:
-    Path(final).parent.mkdir(parents=True, exist_ok=True)
-    os.replace(tmp, final)
 
 
 def to_arrow(df: pd.DataFrame, table: str) -> pa_arrow.Table:
@@ -191,11 +179,3 @@ def validate(
             + more
         )
     return validated
-
-
-def copy_atomically(src: str | Path, dst: str | Path) -> None:
-    """Copy a file so that `dst` is either the old or the new file, never half of one."""
-    tmp = atomic_path(dst)
-    Path(dst).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, tmp)
-    replace_atomically(tmp, dst)

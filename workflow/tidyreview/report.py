@@ -16,8 +16,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from .files import write_text_atomically  # noqa: E402
 from .metadata import all_tables  # noqa: E402
-from .publish import atomic_path, replace_atomically  # noqa: E402
 
 # Deterministic SVG: fixed ids, no creation date.
 plt.rcParams["svg.hashsalt"] = "tidyreview"
@@ -274,9 +274,20 @@ def _matrix(con) -> str:
     return _svg(fig)
 
 
-def build_report(db_path: str | Path, out_path: str | Path) -> None:
-    """Write the report for the database at `db_path` to `out_path` (atomically)."""
-    con = duckdb.connect(str(db_path), read_only=True)
+def open_staged(parquet_dir: str | Path, views_sql: str | None = None):
+    """Return an in-memory DuckDB with a view per staged Parquet file (and the views)."""
+    con = duckdb.connect()
+    for meta in all_tables():
+        path = Path(parquet_dir) / f"{meta.name}.parquet"
+        con.execute(f"CREATE VIEW \"{meta.name}\" AS SELECT * FROM read_parquet('{path}')")
+    if views_sql:
+        con.execute(views_sql)
+    return con
+
+
+def build_report(parquet_dir: str | Path, views_sql: str | None, out_path: str | Path) -> None:
+    """Write the report for the tables in `parquet_dir` to `out_path` (atomically)."""
+    con = open_staged(parquet_dir, views_sql)
     try:
         title = con.execute("select title from documents order by doc_id limit 1").fetchone()
         title = title[0] if title else "tidyreview"
@@ -296,6 +307,4 @@ def build_report(db_path: str | Path, out_path: str | Path) -> None:
         ]
     finally:
         con.close()
-    tmp = atomic_path(out_path)
-    tmp.write_text("\n".join(parts) + "\n", encoding="utf-8")
-    replace_atomically(tmp, out_path)
+    write_text_atomically(out_path, "\n".join(parts) + "\n")

@@ -1,7 +1,8 @@
 """Entry points the Snakemake scripts call: one function per rule, paths in, files out.
 
 Each function reports one line with the row counts it wrote; a TidyReviewError becomes a
-one-paragraph message on stderr (and in the rule's log) and exit status 1.
+one-paragraph message on stderr (and in the rule's log) and exit status 1. Heavy libraries
+are imported inside the functions that need them, so light rules start fast.
 """
 
 from __future__ import annotations
@@ -12,12 +13,9 @@ import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
-
 from .errors import TidyReviewError, ValidationFailed
-from .publish import copy_atomically, empty_frame, read_parquet, validate, write_parquet
+from .files import copy_atomically, write_text_atomically
 from .source import Source, load_source
-from .stages import STAGES
 
 
 @contextlib.contextmanager
@@ -54,6 +52,9 @@ def run_stage(
     log: str | None = None,
 ) -> None:
     """Extract one document's tables for `stage` into interim Parquet files."""
+    from .publish import empty_frame, write_parquet
+    from .stages import STAGES
+
     with reported(stage, log) as lines:
         source = load_source(source_path)
         frames = STAGES[stage](source, Path(vocabularies))
@@ -78,6 +79,10 @@ def run_validation(
     log: str | None = None,
 ) -> None:
     """Combine each table's per-document files, validate, write staging Parquet."""
+    import pandas as pd
+
+    from .publish import read_parquet, validate, write_parquet
+
     with reported("validated_tables", log) as lines:
         sources = load_sources(source_paths)
         validated, problems = {}, []
@@ -119,18 +124,17 @@ def run_publish(pairs: list[tuple[str, str]], log: str | None = None) -> None:
 
 def run_datapackage(out_path: str, log: str | None = None) -> None:
     from .metadata import datapackage_json
-    from .publish import atomic_path, replace_atomically
 
     with reported("datapackage", log) as lines:
-        tmp = atomic_path(out_path)
-        tmp.write_text(datapackage_json(), encoding="utf-8")
-        replace_atomically(tmp, out_path)
+        write_text_atomically(out_path, datapackage_json())
         lines.append(f"{out_path} written")
 
 
-def run_report(db_path: str, out_path: str, log: str | None = None) -> None:
+def run_report(
+    parquet_dir: str, views_sql_path: str, out_path: str, log: str | None = None
+) -> None:
     from .report import build_report
 
     with reported("report", log) as lines:
-        build_report(db_path, out_path)
+        build_report(parquet_dir, Path(views_sql_path).read_text(encoding="utf-8"), out_path)
         lines.append(f"{out_path} written")
