@@ -36,6 +36,7 @@ from tidyreview.schemas.review_tables import PHASES, STATUSES
 from .errors import SourceFormatError, TidyReviewError
 from .layout import Layout, Line, TableBlock, collapse, join_across_break, read_layout
 from .quality import Flags
+from .sentences import Sentence, document_sentences
 from .source import Source
 
 LAYOUTS_FILE = "table_layouts.yaml"
@@ -83,8 +84,6 @@ STRAY_CHARACTER = re.compile(r"[\\*_`\ufffd\x00-\x08\x0b-\x1f\x7f\u200b-\u200d]"
 HYPHEN_SPACE = re.compile(r"(?<![\w-])[A-Z][A-Za-z0-9]*- [A-Z0-9][\w+]*")
 # A word to compare between tables and prose: "Pozotinib", "wpxpressing".
 WORD = re.compile(r"(?<![\w-])[A-Za-z][a-z]{4,}(?![\w-])")
-# A sentence boundary in prose: ". The", "? (", ".” A".
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])[”\"’)]*\s+(?=[A-Z(\[“\"])")
 # A number of people in prose: "58 patients", "(228 patients)", "168 metastatic breast
 # cancer patients", "38 participants", "20 metastatic breast cancers".
 # Not a count: a phase number ("phase 1 clinical trial for patients"), or words that end
@@ -862,18 +861,20 @@ def spelling_flags(flags: Flags, layout: Layout, rows_by_table, names: dict[str,
                     )
 
 
-def _sentences(layout: Layout) -> list[list[tuple[int, int]]]:
-    """Return each paragraph's sentences as (start, end) offsets into the raw text."""
-    text = layout.source.text
-    out = []
-    for p in layout.paragraphs:
-        spans, start = [], p.start
-        for m in SENTENCE_BREAK.finditer(text, p.start, p.end):
-            spans.append((start, m.start()))
-            start = m.end()
-        spans.append((start, p.end))
-        out.append(spans)
-    return out
+def _paragraph_sentences(layout: Layout) -> list[list[Sentence]]:
+    """Return the body paragraphs' sentences, grouped by paragraph."""
+    grouped: dict[str, list[Sentence]] = {}
+    for sentence in document_sentences(layout):
+        if sentence.paragraph_id is not None:
+            grouped.setdefault(sentence.paragraph_id, []).append(sentence)
+    return list(grouped.values())
+
+
+def _people_counts(sentence: Sentence) -> list[tuple[int, str]]:
+    """Return (number, phrase) for each count of people in the sentence ("58 patients")."""
+    return [
+        (int(m["n"].replace(",", "")), m.group(0)) for m in PATIENT_COUNT.finditer(sentence.text)
+    ]
 
 
 def _normalised(text: str) -> str:
@@ -908,7 +909,7 @@ def count_flags(flags: Flags, layout: Layout, spec: TableSpec, tidy: pd.DataFram
     if not count_cols or tidy.empty:
         return
     text = layout.source.text
-    paragraphs = _sentences(layout)
+    paragraphs = _paragraph_sentences(layout)
     id_col = spec.columns[spec.index_of("identifier")]
     notes = [n for n in (id_col.label, id_col.acronym) if n]
     owner = spec.group_rows or (
@@ -924,34 +925,29 @@ def count_flags(flags: Flags, layout: Layout, spec: TableSpec, tidy: pd.DataFram
             if owner and pd.notna(row[owner]) and sizes[row[owner]] == 1:
                 keys.append(re.split(r"\s*\(", row[owner])[0].strip())
             counts, where = [], None
-            for sentences in paragraphs:
-                for k, (a, b) in enumerate(sentences):
-                    key = _mentions(text[a:b], keys)
+            for paragraph in paragraphs:
+                for k, sentence in enumerate(paragraph):
+                    key = _mentions(sentence.text, keys)
                     if key is None:
                         continue
-                    found = [
-                        int(m["n"].replace(",", "")) for m in PATIENT_COUNT.finditer(text, a, b)
-                    ]
-                    if not found and k + 1 < len(sentences):
-                        na, nb = sentences[k + 1]
-                        if not TRIAL_ID.search(text[na:nb]):
-                            found = [
-                                int(m["n"].replace(",", ""))
-                                for m in PATIENT_COUNT.finditer(text, na, nb)
-                            ]
+                    found = _people_counts(sentence)
+                    following = paragraph[k + 1] if k + 1 < len(paragraph) else None
+                    if not found and following and not TRIAL_ID.search(following.text):
+                        found = _people_counts(following)
                     if found:
                         counts.append(found)
-                        where = where or (key, layout.source.line_of(a))
-            if not counts or any(int(value) in f or int(value) == sum(f) for f in counts):
+                        where = where or (key, layout.source.line_of(sentence.start))
+            numbers = [[n for n, _ in f] for f in counts]
+            if not counts or any(int(value) in f or int(value) == sum(f) for f in numbers):
                 continue
             cell_start, cell_end = _cell_span(row, spec, c, text)
-            said = "; ".join(", ".join(str(n) for n in f) for f in counts)
+            said = "; ".join(", ".join(repr(phrase) for _, phrase in f) for f in counts)
             flags.add(
                 "count_differs_from_prose",
                 "warning",
                 row[id_col.name],
                 f"{c.header} is {int(value)} in the table, but the prose about "
-                f"{where[0]!r} (line {where[1]}) gives {said}",
+                f"{where[0]!r} (line {where[1]}) says {said}",
                 cell_start,
                 cell_end,
                 table_name=spec.table,
