@@ -100,7 +100,7 @@ PARSES = ("text", "ratio", "count", "phase", "status", "text_with_references")
 COLUMN_KEYS = {"role", "name", "parse", "raw_name", "label", "acronym"}
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 # Statuses as printed that ClinicalTrials.gov spells differently.
-STATUS_ALIASES = {"UNKNOWN_STATUS": "UNKNOWN", "ACTIVE": "ACTIVE_NOT_RECRUITING"}
+STATUS_ALIASES = {"UNKNOWN_STATUS": "UNKNOWN"}
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 
@@ -350,7 +350,9 @@ def classify_rows(source: Source, table: TableBlock, spec: TableSpec | None) -> 
         elif filled == [0] and spec.group_rows and not TRIAL_ID.search(only or ""):
             row.kind = "group"
             last = None
-        elif filled == [id_col] and last is not None and _same_drug(spec, last, row):
+        elif filled == [id_col] and last is not None:
+            # Only the identifier: its drug cell is empty, so it belongs to the drug of the
+            # data row right above (`last` is reset by group headers).
             row.kind = "merged"
             row.cells_from = last.cells_from or last
             last = row
@@ -370,12 +372,6 @@ def _join_continuation(previous: TableRow, row: TableRow, text: str) -> None:
     j = max(i for i, t in enumerate(previous.texts) if t)
     previous.texts[j] = join_across_break(previous.texts[j], text)
     previous.end = row.line.end
-
-
-def _same_drug(spec: TableSpec, above: TableRow, row: TableRow) -> bool:
-    """True if `row` (drug cell empty) is in the same drug block as `above`."""
-    drug = spec.index_of("drug")
-    return drug is None or not row.texts[drug]
 
 
 def table_cells(source: Source, rows_by_table: dict[str, list[TableRow]]) -> pd.DataFrame:
@@ -636,7 +632,7 @@ def _identifiers(ctx: _Context, row: TableRow, j: int) -> list[dict]:
                 "malformed_identifier",
                 "warning",
                 m.group(0),
-                "looks like a ClinicalTrials.gov number but has not 8 digits; left out",
+                "looks like a ClinicalTrials.gov number but does not have 8 digits; left out",
                 cell.start + m.start(),
                 cell.start + m.end(),
             )
