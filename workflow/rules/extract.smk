@@ -37,7 +37,7 @@ rule review_tables:
     input:
         text=review_text,
         layouts=vocabulary("table_layouts.yaml"),
-        code=code("review_tables", "layout", "quality", "source", "stages"),
+        code=code("review_tables", "layout", "quality", "sentences", "source", "stages"),
     output:
         **stage_outputs("tables"),
     log:
