@@ -141,6 +141,13 @@ def _drug_table_metadata() -> dict:
     return {
         "stage": "tables",
         "foreign_keys": [CAPTION_FK],
+        # Each number in ref_ids must be a reference of the same document.
+        "list_foreign_keys": [
+            {
+                "fields": ["doc_id", "ref_ids"],
+                "reference": {"resource": "references", "fields": ["doc_id", "ref_id"]},
+            }
+        ],
     }
 
 

@@ -34,6 +34,7 @@ class TableMeta:
     columns: list[Column]
     primary_key: list[str]
     foreign_keys: list[dict]
+    list_foreign_keys: list[dict]  # the last field is a list column; each element must resolve
     stages: list[str]
 
 
@@ -59,6 +60,7 @@ def table_meta(name: str) -> TableMeta:
         columns=columns,
         primary_key=list(model.Config.unique or []),
         foreign_keys=list(meta.get("foreign_keys", [])),
+        list_foreign_keys=list(meta.get("list_foreign_keys", [])),
         stages=table_stages(name),
     )
 
@@ -194,7 +196,7 @@ def datapackage(parquet_dir_relative: str = "parquet") -> dict:
                 for fk in declared
             ]
         description = meta.description
-        for fk in described:
+        for fk in described + meta.list_foreign_keys:
             description += (
                 f" ({', '.join(fk['fields'])}) references {fk['reference']['resource']}"
                 f" ({', '.join(fk['reference']['fields'])}) where not NULL."
@@ -254,6 +256,13 @@ def data_dictionary() -> str:
             ref = fk["reference"]
             out.append(
                 f"Foreign key: ({', '.join(fk['fields'])}) → `{ref['resource']}` ({', '.join(ref['fields'])})"
+            )
+            out.append("")
+        for fk in meta.list_foreign_keys:
+            ref = fk["reference"]
+            out.append(
+                f"Each element of ({', '.join(fk['fields'])}) → `{ref['resource']}` "
+                f"({', '.join(ref['fields'])}) (checked by the pipeline)"
             )
             out.append("")
         out += ["| column | type | null | description |", "| --- | --- | --- | --- |"]

@@ -179,3 +179,38 @@ def validate(
             + more
         )
     return validated
+
+
+def list_key_failures(
+    table: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame], sources: dict[str, Source]
+) -> pd.DataFrame:
+    """Return one failure row per list element that does not resolve to its parent table."""
+    rows = []
+    for fk in table_meta(table).list_foreign_keys:
+        *scalars, list_field = fk["fields"]
+        parent = tables.get(fk["reference"]["resource"])
+        if parent is None:
+            continue
+        *parent_scalars, parent_field = fk["reference"]["fields"]
+        known = set(
+            zip(
+                *(parent[c].tolist() for c in parent_scalars),
+                parent[parent_field].tolist(),
+                strict=True,
+            )
+        )
+        for index, row in df.iterrows():
+            values = row[list_field]
+            if _is_missing(values):
+                continue
+            for value in values:
+                if (*(row[c] for c in scalars), value) not in known:
+                    rows.append(
+                        (
+                            list_field,
+                            f"element in {fk['reference']['resource']}.{parent_field}",
+                            value,
+                            index,
+                        )
+                    )
+    return pd.DataFrame(rows, columns=["column", "check", "failure_case", "index"])

@@ -81,7 +81,7 @@ def run_validation(
     """Combine each table's per-document files, validate, write staging Parquet."""
     import pandas as pd
 
-    from .publish import read_parquet, validate, write_parquet
+    from .publish import failure_report, list_key_failures, read_parquet, validate, write_parquet
 
     with reported("validated_tables", log) as lines:
         sources = load_sources(source_paths)
@@ -89,6 +89,10 @@ def run_validation(
         for table, paths in interim.items():
             frames = [read_parquet(p) for p in paths]
             frames = [f for f in frames if len(f)] or frames[:1]
+            if "doc_id" not in frames[0].columns:
+                frames = frames[
+                    :1
+                ]  # document-independent (agents): each document's copy is the same
             df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
             try:
                 validated[table] = validate(
@@ -96,6 +100,16 @@ def run_validation(
                 )
             except ValidationFailed as exc:
                 problems.append(str(exc))
+        for table, df in validated.items():  # keys into list columns, across tables
+            failures = list_key_failures(table, df, validated, sources)
+            if len(failures):
+                report = failure_report(table, df, failures, sources)
+                problems.append(
+                    f"table {table}: {len(report)} list element(s) do not resolve: "
+                    + "; ".join(
+                        f"{r.column} {r.value} ({r.where})" for r in report.head(10).itertuples()
+                    )
+                )
         if problems:
             raise ValidationFailed("\n".join(problems))
         for table, df in validated.items():  # nothing is written unless every table passed
