@@ -112,6 +112,14 @@ def test_citation_outside_the_body_is_flagged_not_published():
     assert text.index("[2]") not in set(df["start"])
 
 
+def test_reference_first_cited_out_of_order_is_flagged():
+    text = MADE_UP.replace("Claims [1,2] and more [2–4]", "Claims [1,3] and more [2–4]")
+    out = references.extract(source_from_text(text))
+    flags = out["quality_flags"]
+    got = flags.loc[flags["check"] == "citation_first_order", ["subject", "detail"]]
+    assert got.values.tolist() == [["[1,3]", "reference 3 is first cited before reference 2"]]
+
+
 # --- The real review ------------------------------------------------------------------
 
 
@@ -199,6 +207,16 @@ def test_known_markers(rows, raw, marker, start, line, section, paragraph, table
             assert r["paragraph_id"] is None
         else:
             assert r["paragraph_id"] is not None
+
+
+def test_references_are_numbered_in_order_of_first_citation(rows, source):
+    first = []
+    for r in sorted(rows, key=lambda r: (r["start"], r["position"])):
+        if r["ref_id"] not in first:
+            first.append(r["ref_id"])
+    assert first == list(range(1, 457))
+    flags = references.extract(source)["quality_flags"]
+    assert not flags["check"].str.startswith("citation_").any()
 
 
 def test_marker_index_runs_in_text_order(rows):

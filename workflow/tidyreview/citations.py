@@ -155,6 +155,26 @@ def _flag_outside_body(layout: Layout, markers: list[Marker], flags: Flags) -> N
             )
 
 
+def _flag_first_citation_order(rows: list[dict], flags: Flags) -> None:
+    """Flag references first cited after a higher-numbered one (lists are numbered in
+    order of first citation, so this points at a renumbering slip)."""
+    highest = 0
+    for row in sorted(rows, key=lambda r: (r["start"], r["position"])):
+        number = row["ref_id"]
+        if number > highest + 1:
+            flags.add(
+                "citation_first_order",
+                "info",
+                row["marker"],
+                f"reference {number} is first cited before reference"
+                + (f" {highest + 1}" if number == highest + 2 else f"s {highest + 1}–{number - 1}"),
+                row["start"],
+                row["end"],
+                "citations",
+            )
+        highest = max(highest, number)
+
+
 def citations_frame(layout: Layout, known_refs: Collection[int], flags: Flags) -> pd.DataFrame:
     """Return one row per (citation marker, cited reference), flagging what does not resolve.
 
@@ -211,6 +231,7 @@ def citations_frame(layout: Layout, known_refs: Collection[int], flags: Flags) -
                     "end": marker.end,
                 }
             )
+    _flag_first_citation_order(rows, flags)
     columns = [
         "doc_id",
         "ref_id",
