@@ -15,6 +15,7 @@ from .annotations import (
     Findings,
     RegulatoryEvents,
 )
+from .entities import AgentMentions, Agents, NamedStudies, TrialAgents, TrialMentions, Trials
 from .quality import QualityFlags
 from .references import Citations, References
 from .review_tables import (
@@ -39,6 +40,12 @@ MODELS = [
     ImmunotherapyTrials,
     References,
     Citations,
+    Agents,
+    Trials,
+    NamedStudies,
+    AgentMentions,
+    TrialMentions,
+    TrialAgents,
     Abbreviations,
     Findings,
     RegulatoryEvents,
@@ -50,7 +57,13 @@ MODELS = [
 TABLES = {m.Config.name: m for m in MODELS}
 
 # Stages that emit quality flags (each writes its own quality_flags file per document).
-QualityFlags.Config.metadata["stage"] = ["structure", "tables", "references", "annotations"]
+QualityFlags.Config.metadata["stage"] = [
+    "structure",
+    "tables",
+    "references",
+    "annotations",
+    "entities",
+]
 
 
 def table_stages(table: str) -> list[str]:

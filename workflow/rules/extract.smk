@@ -70,3 +70,31 @@ rule annotations:
         vocabularies=VOCAB_DIR,
     script:
         "../scripts/stage.py"
+
+
+rule entities:
+    input:
+        text=review_text,
+        vocabularies=vocabulary(
+            "agents.csv", "not_agents.csv", "named_studies.csv", "table_layouts.yaml"
+        ),
+        code=code(
+            "entities",
+            "lexicon",
+            "review_tables",
+            "abbreviations",
+            "sentences",
+            "layout",
+            "quality",
+            "source",
+            "stages",
+        ),
+    output:
+        **stage_outputs("entities"),
+    log:
+        f"{OUT}/logs/entities/{{doc_id}}.log",
+    params:
+        stage="entities",
+        vocabularies=VOCAB_DIR,
+    script:
+        "../scripts/stage.py"

@@ -90,9 +90,8 @@ def run_validation(
             frames = [read_parquet(p) for p in paths]
             frames = [f for f in frames if len(f)] or frames[:1]
             if "doc_id" not in frames[0].columns:
-                frames = frames[
-                    :1
-                ]  # document-independent (agents): each document's copy is the same
+                # document-independent (agents): every document's copy is the same
+                frames = frames[:1]
             df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
             try:
                 validated[table] = validate(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import annotations, references, review_tables, structure
+from . import annotations, entities, references, review_tables, structure
 from .source import Source
 
 StageFunction = Callable[[Source, Path], dict[str, pd.DataFrame]]
@@ -33,10 +33,15 @@ def _annotations(source: Source, vocabularies: Path) -> dict[str, pd.DataFrame]:
     return annotations.extract(source, vocabularies)
 
 
+def _entities(source: Source, vocabularies: Path) -> dict[str, pd.DataFrame]:
+    return entities.extract(source, vocabularies)
+
+
 # stage name -> function(source, vocabularies_dir) returning {table name: DataFrame}
 STAGES: dict[str, StageFunction] = {
     "structure": _structure,
     "references": _references,
     "tables": _tables,
     "annotations": _annotations,
+    "entities": _entities,
 }

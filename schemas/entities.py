@@ -1,0 +1,384 @@
+"""Schemas of the entity tables: agents and trials, their mentions and their links."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from .base import (
+    SECTION_ID_PATTERN,
+    TRIAL_ID_PATTERN,
+    Bool,
+    Int32,
+    Str,
+    StrList,
+    TidyModel,
+    doc_id_field,
+    end_field,
+    spans_ordered,
+    start_field,
+)
+from .vocabularies import AGENT_ID_PATTERN, MODALITIES
+
+PHASES = [
+    "EARLY_PHASE1",
+    "PHASE1",
+    "PHASE2",
+    "PHASE3",
+    "PHASE4",
+    "NA",
+    "PHASE1/PHASE2",
+    "PHASE2/PHASE3",
+]
+STATUSES = [
+    "NOT_YET_RECRUITING",
+    "RECRUITING",
+    "ENROLLING_BY_INVITATION",
+    "ACTIVE_NOT_RECRUITING",
+    "SUSPENDED",
+    "TERMINATED",
+    "COMPLETED",
+    "WITHDRAWN",
+    "UNKNOWN",
+]
+# Where in the document a mention lies.
+PARTS = ["simple_summary", "abstract", "heading", "paragraph", "caption", "table"]
+ROLES = ["investigational", "combination", "comparator", "co_mentioned"]
+
+DOCUMENT_FK = {"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}}
+AGENT_FK = {"fields": ["agent_id"], "reference": {"resource": "agents", "fields": ["agent_id"]}}
+TRIAL_FK = {
+    "fields": ["doc_id", "trial_id"],
+    "reference": {"resource": "trials", "fields": ["doc_id", "trial_id"]},
+}
+SECTION_FK = {
+    "fields": ["doc_id", "section_id"],
+    "reference": {"resource": "sections", "fields": ["doc_id", "section_id"]},
+}
+PARAGRAPH_FK = {
+    "fields": ["doc_id", "paragraph_id"],
+    "reference": {"resource": "paragraphs", "fields": ["doc_id", "paragraph_id"]},
+}
+CAPTION_FK = {
+    "fields": ["doc_id", "caption_id"],
+    "reference": {"resource": "captions", "fields": ["doc_id", "caption_id"]},
+}
+CELL_FK = {
+    "fields": ["doc_id", "table_id", "row_index", "column_index"],
+    "reference": {
+        "resource": "table_cells",
+        "fields": ["doc_id", "table_id", "row_index", "column_index"],
+    },
+}
+
+
+def _agent_id(what: str = "The agent") -> pa.Field:
+    return pa.Field(str_matches=AGENT_ID_PATTERN, description=f"{what} (agents.agent_id).")
+
+
+def _trial_id(nullable: bool = False, what: str = "Registry identifier") -> pa.Field:
+    return pa.Field(
+        nullable=nullable,
+        str_matches=TRIAL_ID_PATTERN,
+        description=f"{what}: NCT + 8 digits (ClinicalTrials.gov) or an EudraCT number.",
+    )
+
+
+def _place_fields():
+    """section/paragraph/caption/table/cell columns shared by the mention tables."""
+    return {
+        "part": pa.Field(
+            isin=PARTS,
+            description="Where the mention lies: simple_summary, abstract, heading, paragraph, caption or table.",
+        ),
+        "section_id": pa.Field(
+            nullable=True,
+            str_matches=SECTION_ID_PATTERN,
+            description="Section holding the mention (a table's: the section of its caption); NULL in the front matter.",
+        ),
+        "paragraph_id": pa.Field(
+            nullable=True, description="Paragraph holding the mention; NULL outside paragraphs."
+        ),
+        "caption_id": pa.Field(
+            nullable=True,
+            str_matches=r"^[TF]\d+$",
+            description="Caption holding the mention; NULL outside captions.",
+        ),
+        "table_id": pa.Field(
+            nullable=True,
+            str_matches=r"^T\d+$",
+            description="Table whose cell holds the mention; NULL outside tables.",
+        ),
+        "row_index": pa.Field(
+            nullable=True,
+            ge=0,
+            description="table_cells.row_index of the cell; NULL outside tables.",
+        ),
+        "column_index": pa.Field(
+            nullable=True,
+            ge=0,
+            description="table_cells.column_index of the cell; NULL outside tables.",
+        ),
+        "line": pa.Field(ge=1, description="1-based source line where the mention starts."),
+    }
+
+
+_PLACE = _place_fields()
+
+
+def _place_consistent(df: pd.DataFrame) -> pd.Series:
+    """paragraph_id, caption_id, table_id (with its cell) set exactly for their part."""
+    return (
+        (df["paragraph_id"].notna() == (df["part"] == "paragraph"))
+        & (df["caption_id"].notna() == (df["part"] == "caption"))
+        & (df["table_id"].notna() == (df["part"] == "table"))
+        & (df["row_index"].notna() == df["table_id"].notna())
+        & (df["column_index"].notna() == df["table_id"].notna())
+    )
+
+
+class Agents(TidyModel):
+    agent_id: Series[Str] = pa.Field(
+        str_matches=AGENT_ID_PATTERN, description="Stable agent id from the curated lexicon."
+    )
+    name: Series[Str] = pa.Field(description="Canonical name (INN when there is one).")
+    aliases: Series[StrList] = pa.Field(
+        description="Every writing the review uses (codes, abbreviations, misspellings); matching also accepts case and hyphen/space variants."
+    )
+    modality: Series[Str] = pa.Field(
+        isin=MODALITIES, description="Kind of agent (fixed vocabulary)."
+    )
+    targets: Series[StrList] = pa.Field(
+        description="Molecular targets as the review states them; empty when it states none."
+    )
+    her2_directed: Series[Bool] = pa.Field(description="Whether the agent is directed at HER2.")
+    component_of: Series[StrList] = pa.Field(
+        nullable=True,
+        description="Agents this one is a part of (an ADC's payload or antibody); NULL for products.",
+    )
+    notes: Series[Str] = pa.Field(nullable=True, description="Curator's notes.")
+
+    class Config:
+        name = "agents"
+        description = "One row per therapeutic agent or product the review discusses, from the curated lexicon raw/vocabularies/agents.csv (document-independent)."
+        unique = ["agent_id"]
+        metadata = {"stage": "entities", "foreign_keys": []}
+
+
+class Trials(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    trial_id: Series[Str] = _trial_id()
+    registry: Series[Str] = pa.Field(
+        isin=["ClinicalTrials.gov", "EudraCT"], description="Registry the identifier belongs to."
+    )
+    acronyms: Series[StrList] = pa.Field(
+        description="Study names the tables or the text tie to the identifier (named_studies.name)."
+    )
+    phase: Series[Str] = pa.Field(
+        nullable=True,
+        isin=PHASES,
+        description="Phase as a table states it (ClinicalTrials.gov vocabulary); NULL when no table does.",
+    )
+    phase_raw: Series[Str] = pa.Field(
+        nullable=True, description="The table's wording of the phase."
+    )
+    status: Series[Str] = pa.Field(
+        nullable=True,
+        isin=STATUSES,
+        description="Recruitment status as a table states it (ClinicalTrials.gov vocabulary).",
+    )
+    status_raw: Series[Str] = pa.Field(
+        nullable=True, description="The table's wording of the status."
+    )
+    enrollment: Series[Int32] = pa.Field(
+        nullable=True, ge=0, description="Number of patients as a table states it."
+    )
+    table_ids: Series[StrList] = pa.Field(description="Tables listing the trial (T1..T4).")
+    n_mentions: Series[Int32] = pa.Field(
+        ge=1,
+        description="Occurrences of the identifier or a tied study name (trial_mentions rows).",
+    )
+    in_prose: Series[Bool] = pa.Field(
+        description="Mentioned in the prose (abstract, headings or paragraphs) by identifier or study name."
+    )
+    first_section: Series[Str] = pa.Field(
+        str_matches=SECTION_ID_PATTERN, description="Section of the first mention."
+    )
+    first_start: Series[Int32] = start_field("the first mention")
+
+    class Config:
+        name = "trials"
+        description = "One row per registry identifier the document mentions (text, captions, tables), with the facts the tables state."
+        unique = ["doc_id", "trial_id"]
+        metadata = {"stage": "entities", "foreign_keys": [DOCUMENT_FK]}
+
+
+class NamedStudies(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    name: Series[Str] = pa.Field(
+        description="Study name as first written (KATHERINE, HER2CLIMB, I-SPY, CCTG IND.229)."
+    )
+    trial_id: Series[Str] = _trial_id(
+        nullable=True, what="Identifier the document ties to the name (the first, if several)"
+    )
+    trial_ids: Series[StrList] = pa.Field(
+        description="Every identifier the document ties to the name; more than one is flagged."
+    )
+    variants: Series[StrList] = pa.Field(
+        description="Writings of the name in the document (whitespace collapsed)."
+    )
+    found_by: Series[StrList] = pa.Field(
+        description="How the name was found: table (a table's acronym or label), text_rule (a rule on the prose), vocabulary (raw/vocabularies/named_studies.csv)."
+    )
+    n_mentions: Series[Int32] = pa.Field(ge=1, description="Occurrences (trial_mentions rows).")
+    first_section: Series[Str] = pa.Field(
+        str_matches=SECTION_ID_PATTERN, description="Section of the first mention."
+    )
+    first_start: Series[Int32] = start_field("the first mention")
+
+    class Config:
+        name = "named_studies"
+        description = "One row per named trial or study (with or without an identifier) the document mentions."
+        unique = ["doc_id", "name"]
+        metadata = {"stage": "entities", "foreign_keys": [DOCUMENT_FK, TRIAL_FK]}
+
+
+class AgentMentions(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    agent_id: Series[Str] = _agent_id()
+    surface: Series[Str] = pa.Field(
+        description="The text as printed; raw_text[start:end] == surface (line breaks included)."
+    )
+    alias: Series[Str] = pa.Field(description="The lexicon alias that matched.")
+    part: Series[Str] = _PLACE["part"]
+    section_id: Series[Str] = _PLACE["section_id"]
+    paragraph_id: Series[Str] = _PLACE["paragraph_id"]
+    caption_id: Series[Str] = _PLACE["caption_id"]
+    table_id: Series[Str] = _PLACE["table_id"]
+    row_index: Series[Int32] = _PLACE["row_index"]
+    column_index: Series[Int32] = _PLACE["column_index"]
+    line: Series[Int32] = _PLACE["line"]
+    start: Series[Int32] = start_field("the mention")
+    end: Series[Int32] = end_field("the mention")
+
+    _check_span = pa.dataframe_check(spans_ordered)
+
+    @pa.dataframe_check(description="paragraph/caption/table ids set exactly for their part")
+    def place_consistent(cls, df):
+        return _place_consistent(df)
+
+    class Config:
+        name = "agent_mentions"
+        description = "One row per occurrence of an agent's name in the front matter prose, headings, paragraphs, captions and table cells."
+        unique = ["doc_id", "start"]
+        metadata = {
+            "stage": "entities",
+            "foreign_keys": [DOCUMENT_FK, AGENT_FK, SECTION_FK, PARAGRAPH_FK, CAPTION_FK, CELL_FK],
+        }
+
+
+class TrialMentions(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    trial_id: Series[Str] = _trial_id(
+        nullable=True, what="Trial mentioned (for a study name: the identifier tied to it)"
+    )
+    study_name: Series[Str] = pa.Field(
+        nullable=True,
+        description="named_studies.name for a study-name mention; NULL for an identifier.",
+    )
+    kind: Series[Str] = pa.Field(
+        isin=["registry_id", "study_name"], description="An identifier or a study name."
+    )
+    surface: Series[Str] = pa.Field(
+        description="The text as printed; raw_text[start:end] == surface."
+    )
+    part: Series[Str] = _PLACE["part"]
+    section_id: Series[Str] = _PLACE["section_id"]
+    paragraph_id: Series[Str] = _PLACE["paragraph_id"]
+    caption_id: Series[Str] = _PLACE["caption_id"]
+    table_id: Series[Str] = _PLACE["table_id"]
+    row_index: Series[Int32] = _PLACE["row_index"]
+    column_index: Series[Int32] = _PLACE["column_index"]
+    line: Series[Int32] = _PLACE["line"]
+    start: Series[Int32] = start_field("the mention")
+    end: Series[Int32] = end_field("the mention")
+
+    _check_span = pa.dataframe_check(spans_ordered)
+
+    @pa.dataframe_check(description="paragraph/caption/table ids set exactly for their part")
+    def place_consistent(cls, df):
+        return _place_consistent(df)
+
+    @pa.dataframe_check(
+        description="an identifier mention has trial_id and no study_name; a study mention has study_name"
+    )
+    def kind_consistent(cls, df):
+        is_id = df["kind"] == "registry_id"
+        return (is_id & df["trial_id"].notna() & df["study_name"].isna()) | (
+            ~is_id & df["study_name"].notna()
+        )
+
+    class Config:
+        name = "trial_mentions"
+        description = "One row per occurrence of a registry identifier or a study name (acronym) anywhere in the document's text, captions and tables."
+        unique = ["doc_id", "start"]
+        metadata = {
+            "stage": "entities",
+            "foreign_keys": [
+                DOCUMENT_FK,
+                TRIAL_FK,
+                {
+                    "fields": ["doc_id", "study_name"],
+                    "reference": {"resource": "named_studies", "fields": ["doc_id", "name"]},
+                },
+                SECTION_FK,
+                PARAGRAPH_FK,
+                CAPTION_FK,
+                CELL_FK,
+            ],
+        }
+
+
+class TrialAgents(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    trial_id: Series[Str] = _trial_id()
+    agent_id: Series[Str] = _agent_id()
+    source: Series[Str] = pa.Field(
+        isin=["table", "text"],
+        description="table: a row of Tables 1-4; text: a sentence naming the trial.",
+    )
+    role: Series[Str] = pa.Field(
+        isin=ROLES,
+        description="investigational (the row's drug, the sentence's subject), combination (a combination or treatment cell, 'in combination with', 'plus'), comparator ('compared to', 'versus'), co_mentioned (named in the same sentence, role not stated).",
+    )
+    evidence: Series[Str] = pa.Field(
+        description="The cell or sentence linking them (whitespace collapsed)."
+    )
+    section_id: Series[Str] = pa.Field(
+        nullable=True, str_matches=SECTION_ID_PATTERN, description="Section of the evidence."
+    )
+    paragraph_id: Series[Str] = pa.Field(
+        nullable=True, description="Paragraph of the evidence sentence; NULL for tables."
+    )
+    table_id: Series[Str] = pa.Field(
+        nullable=True,
+        str_matches=r"^T\d+$",
+        description="Table of the evidence cell; NULL for text.",
+    )
+    row_index: Series[Int32] = pa.Field(
+        nullable=True, ge=0, description="Tidy-table row (table_cells.row_index) of the link."
+    )
+    start: Series[Int32] = start_field("the evidence")
+    end: Series[Int32] = end_field("the evidence")
+
+    _check_span = pa.dataframe_check(spans_ordered)
+
+    class Config:
+        name = "trial_agents"
+        description = "Which agents each trial tests: from the table rows (drug, combination, treatment cells) and from sentences that name the trial."
+        unique = ["doc_id", "trial_id", "agent_id", "source", "start"]
+        metadata = {
+            "stage": "entities",
+            "foreign_keys": [DOCUMENT_FK, TRIAL_FK, AGENT_FK, SECTION_FK, PARAGRAPH_FK],
+        }
