@@ -675,6 +675,41 @@ def test_whole_list_invariants(refs):
     assert all(r["trial_id"] for r in rows if r["pub_type"] == "registry_record")
 
 
+def _rebuilt(r: dict) -> str:
+    """The entry rebuilt from its fields, MDPI style, markup left out."""
+    parts = []
+    if r["authors"]:
+        sep = "; " if "," in r["authors"][0] or r["pub_type"] != "journal_article" else ", "
+        names = sep.join(r["authors"]) + ("; et al." if r["et_al"] else "")
+        parts.append(names if names.endswith(".") else names + ".")
+    parts.append(r["title"] + ("" if r["title"][-1] in "?!" else "."))
+    if r["pub_type"] == "journal_article":
+        source = f"{r['journal']} {r['year']}, {r['volume']}"
+        parts.append(source + (f", {r['pages']}." if r["pages"] else "."))
+    elif r["pub_type"] == "book_chapter":
+        parts.append(
+            f"In {r['journal']}; {r['publisher']}: {r['publisher_place']}, {r['year']}; "
+            f"pp. {r['pages']}."
+        )
+    else:
+        parts += ([f"{r['year']}."] if r["year"] else []) + ["Available online:"]
+    parts += [r["note"]] if r["note"] else []
+    parts += [f"https://doi.org/{r['doi']}."] if r["doi"] else []
+    if r["url"]:
+        parts.append(f"{r['url']} (accessed on {r['accessed'].day} {r['accessed']:%B %Y}).")
+    return " ".join(parts)
+
+
+def test_fields_rebuild_every_entry(refs):
+    """Whole list: authors, title, source and links together give back the entry's text,
+    so no field swallowed or lost a neighbour's words."""
+    for r in refs.values():
+        printed = references.DOI_MARKDOWN_LINK.sub(lambda m: m["target"] + ".", r["raw"])
+        printed = plain(re.sub(r"<(https?://[^>]+)>", r"\1", printed))
+        # "Interferon- γ ." (ref 73): a space before the closing period is not kept
+        assert _rebuilt(r) == printed.replace(" γ .", " γ."), r["ref_id"]
+
+
 def test_every_author_is_surname_comma_initials_except_flagged_ones(refs):
     odd = [
         (r["ref_id"], a)
