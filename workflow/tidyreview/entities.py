@@ -611,66 +611,78 @@ class EntityExtraction:
             if not set(self.lexicon.agents[a].component_of) & named
         ]
 
+    def _cells(self, table_id: str) -> list[tuple[int, int, int, str]]:
+        """Return (row_index, start, end, comparable text) of a table's non-empty cells."""
+        if self.view.cells is None:
+            return []
+        cells = self.view.cells[self.view.cells["table_id"] == table_id]
+        return [
+            (int(c.row_index), int(c.start), int(c.end), _comparable(c.value))
+            for c in cells.itertuples(index=False)
+            if isinstance(c.value, str) and c.value.strip()
+        ]
+
+    def _evidence_cells(self, table_id: str, value: str, rows: range | None, r: int):
+        """Return the cells printing `value`: for a drug (rows None) the nearest cell at or
+        above row r whose text is the value (filled down, or a group header); for a row
+        value, the cells of `rows` whose text is the value or a piece of it (a cell continued
+        after a page break)."""
+        value = _comparable(value)
+        cells = self._cells(table_id)
+        if rows is None:
+            above = [c for c in cells if c[0] <= r and c[3] == value]
+            return [max(above, key=lambda c: c[0])] if above else []
+        return [c for c in cells if c[0] in rows and (c[3] in value or value in c[3])]
+
     def table_links(self) -> list[dict]:
+        """Links from the tidy tables: the row's drug and the agents of its combination
+        or treatment cell, each with the cell printing it as evidence."""
         matcher = self.lexicon.matcher()
-        table_mentions = defaultdict(list)
-        for m in self.agent_mentions:
-            if m.region.table_id:
-                row, col = self.places.cell(m.region, m.start)
-                table_mentions[m.region.table_id].append((row, col, m))
         links = []
         for df in self.view.tidy.values():
             data_rows = sorted({int(r) for r in df["row_index"]})
             for row in df.to_dict("records"):
                 table_id, r = row["table_id"], int(row["row_index"])
                 later = [x for x in data_rows if x > r]
-                stop = later[0] if later else None
+                first = row.get("cells_from_row_index")
+                first = r if first is None or pd.isna(first) else int(first)
+                rows = range(first, later[0] if later else r + 10**6)
+                drugs: set[str] = set()
                 for column in DRUG_COLUMNS + COMBINATION_COLUMNS:
                     value = _value(row.get(column))
                     if not value:
                         continue
-                    role = "investigational" if column in DRUG_COLUMNS else "combination"
+                    is_drug = column in DRUG_COLUMNS
                     agents = self._products([m.entity for m in matcher.find(value)])
-                    if not agents and column in DRUG_COLUMNS:
-                        continue  # reported once per cell by drug_cell_flags
+                    if is_drug:
+                        drugs.update(agents)
+                    else:  # the row's own drug named again in its treatment
+                        agents = [a for a in agents if a not in drugs]
+                    cells = self._evidence_cells(table_id, value, None if is_drug else rows, r)
                     for agent_id in agents:
-                        found = [
-                            (rr, cc, m)
-                            for rr, cc, m in table_mentions[table_id]
-                            if m.entity == agent_id
-                            and (
-                                (role == "investigational" and rr is not None and rr <= r)
-                                or (
-                                    role == "combination"
-                                    and rr is not None
-                                    and rr >= r
-                                    and (stop is None or rr < stop)
-                                )
+                        holding = [
+                            c
+                            for c in cells
+                            if any(
+                                m.entity == agent_id and c[1] <= m.start < c[2]
+                                for m in self.agent_mentions
                             )
                         ]
-                        if role == "investigational":
-                            found.sort(key=lambda x: -x[0])
-                        if found:
-                            rr, cc, m = found[0]
-                            start, end = self.places.cell_span(table_id, rr, cc) or (
-                                m.start,
-                                m.end,
-                            )
-                        else:
-                            start, end = int(row["start"]), int(row["end"])
+                        cell = (holding or cells or [None])[0]
+                        start, end = (cell[1], cell[2]) if cell else (row["start"], row["end"])
                         links.append(
                             {
                                 "trial_id": row["trial_id"],
                                 "agent_id": agent_id,
                                 "source": "table",
-                                "role": role,
+                                "role": "investigational" if is_drug else "combination",
                                 "evidence": collapse(self.raw[start:end]),
                                 "section_id": self._section_of_table(table_id),
                                 "paragraph_id": None,
                                 "table_id": table_id,
                                 "row_index": r,
-                                "start": start,
-                                "end": end,
+                                "start": int(start),
+                                "end": int(end),
                             }
                         )
         return links
@@ -769,6 +781,8 @@ class EntityExtraction:
                 for m in pattern.finditer(self.raw, r.start, r.end):
                     if _overlaps(m.start(), m.end(), known) or self.not_agents.decided(m.group()):
                         continue
+                    if MALFORMED_NCT.fullmatch(m.group()):
+                        continue  # an identifier: malformed_id_flags reports it
                     seen[m.group()].append((m.start(), m.end()))
         for name, spans in seen.items():
             self.flags.add(
@@ -1106,6 +1120,11 @@ class EntityExtraction:
             "trial_agents": self.trial_agents_frame(),
             "quality_flags": self.flags.frame(),
         }
+
+
+def _comparable(text: str) -> str:
+    """Return cell text without citation markers, end punctuation and whitespace runs."""
+    return collapse(CITATION.sub(" ", text)).strip(" .;,")
 
 
 def _where(mentions: list[Mention]) -> str:

@@ -1,0 +1,508 @@
+"""Agents and trials as entities: the rules on made-up text, the review checked by hand."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from conftest import VOCABULARIES
+from tidyreview import entities
+from tidyreview.layout import collapse
+from tidyreview.publish import validate
+from tidyreview.source import source_from_text
+
+ENTITY_TABLES = [
+    "agents",
+    "agent_mentions",
+    "trials",
+    "named_studies",
+    "trial_mentions",
+    "trial_agents",
+    "quality_flags",
+]
+
+
+@pytest.fixture(scope="module")
+def out(source):
+    return entities.extract(source, VOCABULARIES)
+
+
+def flags_of(out, check: str) -> pd.DataFrame:
+    q = out["quality_flags"]
+    return q[q["check"] == check]
+
+
+# --- rules on a made-up review ------------------------------------------------------------
+
+MADE_UP = """Made-up review
+
+A. Author
+
+1. Introduction
+
+Zanidatamab zovodotin (ZW49) is not zanidatamab, and triple-negative breast cancer (TNBC) \
+is a disease. Patients with TNBC (NCT01234567) did well.
+
+2. Trials
+
+The MARGOT clinical trial (NCT04425018) tests zanidatamab in combination with palbociclib \
+when compared to trastuzumab. The EMILIA [1] and KAMILLA [2] trials used T- DM1. The HERA \
+phase 1 trial (NCT11111111) is a phase 1 study. Another phase 3 report of HERA \
+(NCT11111111) exists. A phase 1 clinical trial (ZORRO and NCT22222222) tested fakotinib \
+and ABC-123 on CD16 cells; NCT0123 is not an identifier.
+"""
+
+MADE_UP_AGENTS = """agent_id,name,aliases,modality,targets,her2_directed,component_of,notes
+zanidatamab,zanidatamab,zanidatamab|ZW25,bispecific_antibody,HER2,true,,
+zw49,zanidatamab zovodotin,zanidatamab zovodotin|ZW49,antibody_drug_conjugate,HER2,true,,
+tdm1,trastuzumab emtansine,T-DM1|trastuzumab-emtansine,antibody_drug_conjugate,HER2,true,,
+palbo,palbociclib,palbociclib,cdk4_6_inhibitor,,false,,
+tras,trastuzumab,trastuzumab,monoclonal_antibody,HER2,true,,
+"""
+
+
+@pytest.fixture(scope="module")
+def made_up(tmp_path_factory):
+    vocab = tmp_path_factory.mktemp("vocabularies")
+    (vocab / "agents.csv").write_text(MADE_UP_AGENTS, encoding="utf-8")
+    (vocab / "not_agents.csv").write_text("pattern,kind,reason\nCD\\d+,gene_or_protein,x\n")
+    shutil.copy(VOCABULARIES / "table_layouts.yaml", vocab)
+    source = source_from_text(MADE_UP)
+    return source, entities.extract(source, vocab)
+
+
+def test_made_up_agent_mentions(made_up):
+    source, out = made_up
+    am = out["agent_mentions"]
+    assert list(zip(am["agent_id"], am["surface"], strict=True)) == [
+        ("zw49", "Zanidatamab zovodotin"),
+        ("zw49", "ZW49"),
+        ("zanidatamab", "zanidatamab"),
+        ("zanidatamab", "zanidatamab"),
+        ("palbo", "palbociclib"),
+        ("tras", "trastuzumab"),
+        ("tdm1", "T- DM1"),
+    ]
+    for row in am.itertuples():
+        assert source.text[row.start : row.end] == row.surface
+
+
+def test_made_up_studies_and_ties(made_up):
+    _, out = made_up
+    studies = out["named_studies"].set_index("name")
+    assert set(studies.index) == {"MARGOT", "EMILIA", "KAMILLA", "HERA", "ZORRO"}
+    assert studies.loc["MARGOT", "trial_id"] == "NCT04425018"
+    assert studies.loc["ZORRO", "trial_id"] == "NCT22222222"
+    assert pd.isna(studies.loc["EMILIA", "trial_id"])
+    # a defined abbreviation before an identifier is not a study name
+    assert "TNBC" not in studies.index
+    trials = out["trials"].set_index("trial_id")
+    assert set(trials.index) == {"NCT01234567", "NCT04425018", "NCT11111111", "NCT22222222"}
+    assert list(trials.loc["NCT04425018", "acronyms"]) == ["MARGOT"]
+
+
+def test_made_up_trial_agents_roles(made_up):
+    _, out = made_up
+    ta = out["trial_agents"]
+    assert set(zip(ta["trial_id"], ta["agent_id"], ta["role"], ta["source"], strict=True)) == {
+        ("NCT04425018", "zanidatamab", "investigational", "text"),
+        ("NCT04425018", "palbo", "combination", "text"),
+        ("NCT04425018", "tras", "comparator", "text"),
+    }
+
+
+def test_made_up_flags(made_up):
+    _, out = made_up
+    q = out["quality_flags"]
+    unknown = q[q["check"] == "unknown_drug_like_name"]
+    assert sorted(unknown["subject"]) == ["ABC-123", "fakotinib"]  # CD16 is decided
+    conflict = q[q["check"] == "trial_fact_conflict"]
+    assert list(conflict["subject"]) == ["NCT11111111"]
+    assert "PHASE1" in conflict["detail"].iloc[0] and "PHASE3" in conflict["detail"].iloc[0]
+    assert list(q[q["check"] == "malformed_trial_id"]["subject"]) == ["NCT0123"]
+
+
+def test_normalise_phase():
+    assert entities.normalise_phase("1b/2") == "PHASE1/PHASE2"
+    assert entities.normalise_phase("1a/b") == "PHASE1"
+    assert entities.normalise_phase("3") == "PHASE3"
+    assert entities.normalise_phase("7") is None
+
+
+# --- the review: tables, checked by hand ---------------------------------------------------
+
+TABLE_AGENTS = {
+    "T1": {
+        "trastuzumab", "pertuzumab", "mbs301", "zanidatamab", "palbociclib", "fulvestrant",
+        "anti_cd47", "kn026", "kn046", "zenocutuzumab", "vinorelbine",
+        "trastuzumab_emtansine", "mm_111",
+    },
+    "T2": {
+        "trastuzumab_deruxtecan", "deruxtecan", "pertuzumab", "durvalumab", "tucatinib",
+        "paclitaxel", "capivasertib", "anastrozole", "fulvestrant", "capecitabine",
+        "trastuzumab_duocarmazine", "duocarmycin", "niraparib", "arx788", "amberstatin_269",
+        "disitamab_vedotin", "mmae", "penpulimab", "a166", "duostatin_5", "mrg002",
+        "zanidatamab_zovodotin", "bdc_1001", "nivolumab", "alt_p7", "xmt_1522", "af_hpa",
+        "pf_06804103", "bay2701439", "thorium_227",
+    },
+    "T3": {
+        "tucatinib", "trastuzumab_emtansine", "trastuzumab_deruxtecan", "pyrotinib",
+        "capecitabine", "poziotinib", "epertinib", "dzd1516", "trastuzumab",
+    },
+    "T4": {
+        "pembrolizumab", "trastuzumab", "pertuzumab", "paclitaxel", "trastuzumab_emtansine",
+        "tucatinib", "capecitabine", "her2_car_m", "her2_bats", "atezolizumab", "doxorubicin",
+        "cyclophosphamide", "docetaxel", "taxane", "vinorelbine", "carboplatin", "durvalumab",
+        "trastuzumab_deruxtecan", "avelumab", "utomilumab", "monalizumab", "imm2902",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("table_id", sorted(TABLE_AGENTS))
+def test_agents_of_each_table(out, table_id):
+    am = out["agent_mentions"]
+    assert set(am.loc[am["table_id"] == table_id, "agent_id"]) == TABLE_AGENTS[table_id]
+
+
+# Each drug cell of Tables 1-3 and each agent-group header of Table 4 -> its agent.
+DRUG_CELLS = {
+    ("T1", "MBS301"): "mbs301",
+    ("T1", "Zanidatamab (ZW25)"): "zanidatamab",
+    ("T1", "KN026"): "kn026",
+    ("T1", "Zenocutuzumab (MCLA-128)"): "zenocutuzumab",
+    ("T1", "MM-111"): "mm_111",
+    ("T2", "T-DXd"): "trastuzumab_deruxtecan",
+    ("T2", "Trastuzumab-duocarmycine (SYD985)"): "trastuzumab_duocarmazine",
+    ("T2", "ARX788"): "arx788",
+    ("T2", "Disitamab vedotin (RC48)"): "disitamab_vedotin",
+    ("T2", "A166"): "a166",
+    ("T2", "MRG002"): "mrg002",
+    ("T2", "Zanidatamab zovodotin (ZW49)"): "zanidatamab_zovodotin",
+    ("T2", "BDC-1001"): "bdc_1001",
+    ("T2", "ALT-P7"): "alt_p7",
+    ("T2", "XMT-1522"): "xmt_1522",
+    ("T2", "PF-06804103"): "pf_06804103",
+    ("T2", "Targeted thorium-227 conjugates (TTCs)/BAY2701439"): "bay2701439",
+    ("T3", "Tucatinib"): "tucatinib",
+    ("T3", "Pyrotinib"): "pyrotinib",
+    ("T3", "Pozotinib"): "poziotinib",
+    ("T3", "Epertinib (S-222611)"): "epertinib",
+    ("T3", "DZD1516"): "dzd1516",
+    ("T4", "Pembrolizumab (anti PD-1 antibody)"): "pembrolizumab",
+    ("T4", "Atezolizumab (anti-PD-L1 antibody)"): "atezolizumab",
+    ("T4", "Durvalumab (anti PD-L1 antibody)"): "durvalumab",
+    ("T4", "Avelumab (anti PD-L1 antibody)"): "avelumab",
+    ("T4", "Monalizumab (anti-NKG2A antibody)"): "monalizumab",
+    (
+        "T4",
+        "IMM2902 (HER2/SIRPα Bispecific mAb-Trap Antibody-receptor Fusion Protein)",
+    ): "imm2902",
+    ("T4", "Utomilumab (anti-CD137 antibody)"): "utomilumab",
+}
+
+
+def test_every_drug_cell_resolves_to_its_agent(out):
+    ta = out["trial_agents"]
+    drugs = ta[(ta["source"] == "table") & (ta["role"] == "investigational")]
+    found: dict[tuple[str, str], set[str]] = {}
+    for row in drugs.itertuples():
+        found.setdefault((row.table_id, row.evidence), set()).add(row.agent_id)
+    assert found == {key: {agent} for key, agent in DRUG_CELLS.items()}
+    assert flags_of(out, "table_drug_unresolved").empty
+
+
+def test_table_links(out):
+    ta = out["trial_agents"]
+    table = set(zip(ta["trial_id"], ta["agent_id"], ta["role"], ta["source"], strict=True))
+    assert {
+        ("NCT04224272", "zanidatamab", "investigational", "table"),
+        ("NCT04224272", "palbociclib", "combination", "table"),
+        ("NCT04224272", "fulvestrant", "combination", "table"),
+        ("NCT04040699", "kn046", "combination", "table"),  # merged row: cell of the row above
+        ("NCT04147819", "bay2701439", "investigational", "table"),
+        ("NCT04235101", "niraparib", "combination", "table"),
+        ("2013-003894-87", "epertinib", "investigational", "table"),
+        ("NCT03414658", "avelumab", "investigational", "table"),
+        ("NCT03414658", "utomilumab", "investigational", "table"),
+        ("NCT03595592", "cyclophosphamide", "combination", "table"),  # after the page break
+        ("NCT04307329", "monalizumab", "investigational", "table"),
+    } <= table
+    # a payload named with its ADC is not a trial agent; a drug is not its own partner
+    assert not {t for t in table if t[1] == "thorium_227"}
+    assert ("NCT02129556", "pembrolizumab", "combination", "table") not in table
+
+
+def test_table_link_evidence_is_the_cell(out, raw):
+    ta = out["trial_agents"]
+    rows = ta[(ta["trial_id"] == "NCT04307329") & (ta["source"] == "table")]
+    evidence = dict(
+        zip(rows["agent_id"], zip(rows["start"], rows["end"], strict=True), strict=True)
+    )
+    assert raw[slice(*evidence["monalizumab"])] == "Monalizumab (anti-NKG2A antibody)"
+    assert raw[slice(*evidence["trastuzumab"])].startswith("Molalizumab + trastuzumab in cohort")
+
+
+def test_text_links(out):
+    ta = out["trial_agents"]
+    text = set(zip(ta["trial_id"], ta["agent_id"], ta["role"], ta["source"], strict=True))
+    assert {
+        ("NCT04224272", "palbociclib", "combination", "text"),
+        ("NCT04224272", "zanidatamab", "investigational", "text"),
+        ("NCT02361112", "pyrotinib", "investigational", "text"),
+        ("NCT02361112", "capecitabine", "combination", "text"),
+        ("NCT02236000", "neratinib", "investigational", "text"),
+        ("NCT02236000", "trastuzumab_emtansine", "combination", "text"),
+        ("NCT03289039", "fulvestrant", "combination", "text"),
+        ("NCT04650451", "bpx_603", "investigational", "text"),
+        ("NCT02614794", "tucatinib", "investigational", "text"),  # via HER2CLIMB
+        ("NCT04307329", "monalizumab", "investigational", "text"),  # via MIMOSA
+        ("NCT03632941", "pembrolizumab", "combination", "text"),
+    } <= text
+    # an agent of another clause of a long sentence is not linked
+    assert not {t for t in text if t[0] == "NCT05035836" and t[1] == "palbociclib"}
+    assert not {t for t in text if t[0] == "NCT03054363" and t[1] == "trastuzumab_deruxtecan"}
+
+
+# --- the review: agents in the prose ----------------------------------------------------
+
+PROSE_AGENTS = {
+    "trastuzumab": "monoclonal_antibody",
+    "pertuzumab": "monoclonal_antibody",
+    "margetuximab": "monoclonal_antibody",
+    "1e11": "monoclonal_antibody",
+    "hertuzumab": "monoclonal_antibody",
+    "mm_302": "other",
+    "inb03": "other",
+    "mbs301": "bispecific_antibody",
+    "zanidatamab": "bispecific_antibody",
+    "kn026": "bispecific_antibody",
+    "zenocutuzumab": "bispecific_antibody",
+    "ertumaxomab": "bispecific_antibody",
+    "gbr1302": "bispecific_antibody",
+    "ibi315": "bispecific_antibody",
+    "prs_343": "bispecific_antibody",
+    "imm2902": "bispecific_antibody",
+    "trastuzumab_emtansine": "antibody_drug_conjugate",
+    "trastuzumab_deruxtecan": "antibody_drug_conjugate",
+    "trastuzumab_duocarmazine": "antibody_drug_conjugate",
+    "disitamab_vedotin": "antibody_drug_conjugate",
+    "zanidatamab_zovodotin": "antibody_drug_conjugate",
+    "bay2701439": "antibody_drug_conjugate",
+    "lapatinib": "tyrosine_kinase_inhibitor",
+    "neratinib": "tyrosine_kinase_inhibitor",
+    "tucatinib": "tyrosine_kinase_inhibitor",
+    "poziotinib": "tyrosine_kinase_inhibitor",
+    "epertinib": "tyrosine_kinase_inhibitor",
+    "dzd1516": "tyrosine_kinase_inhibitor",
+    "pembrolizumab": "immune_checkpoint_inhibitor",
+    "atezolizumab": "immune_checkpoint_inhibitor",
+    "monalizumab": "immune_checkpoint_inhibitor",
+    "ezabemlimab": "immune_checkpoint_inhibitor",
+    "utomilumab": "immunostimulatory_antibody",
+    "her2_car_t": "car_t",
+    "bpx_603": "car_t",
+    "car_nk_5_28_z": "car_nk",
+    "her2_car_m": "car_m",
+    "ct_0508": "car_m",
+    "vrp_her2": "vaccine",
+    "nelipepimut_s": "vaccine",
+    "her2_exo_t": "exosome_based",
+    "mir_567_exosomes": "exosome_based",
+    "letrozole": "endocrine_therapy",
+    "palbociclib": "cdk4_6_inhibitor",
+    "capecitabine": "chemotherapy",
+    "rimiducid": "other",
+}
+
+
+def test_prose_agents_and_modalities(out):
+    assert len(PROSE_AGENTS) >= 30
+    agents = out["agents"].set_index("agent_id")
+    am = out["agent_mentions"]
+    in_prose = set(am.loc[am["part"] == "paragraph", "agent_id"])
+    for agent_id, modality in PROSE_AGENTS.items():
+        assert agent_id in in_prose, agent_id
+        assert agents.loc[agent_id, "modality"] == modality, agent_id
+
+
+def test_agents_table(out):
+    agents = out["agents"].set_index("agent_id")
+    assert len(agents) == 110
+    assert agents.loc["poziotinib", "her2_directed"]
+    assert not agents.loc["pembrolizumab", "her2_directed"]
+    assert list(agents.loc["zenocutuzumab", "targets"]) == ["HER2", "HER3"]
+    assert list(agents.loc["mmae", "component_of"]) == ["disitamab_vedotin", "mrg002", "alt_p7"]
+    # every agent of the lexicon is mentioned somewhere
+    assert set(out["agent_mentions"]["agent_id"]) == set(agents.index)
+
+
+# Mentions whose offsets and places were checked by hand against the raw file.
+AGENT_MENTIONS = [
+    # (agent_id, surface, part, section, paragraph, table, row, column, line, start, end)
+    ("1e11", "1E11", "paragraph", "2.1.1", "p007", None, None, None, 60, 10554, 10558),
+    ("her2_2_x_cd16_tribody", "(HER2)2XCD16", "paragraph", "2.1.2.d", "p018", None, None, None, 112, 20271, 20283),
+    ("zanidatamab_zovodotin", "Zanidatamab zovodotin", "paragraph", "2.1.3", "p028", None, None, None, 138, 29506, 29527),
+    ("zanidatamab_zovodotin", "Zanidatamab zovodotin", "table", "2.1.3", None, "T2", 25, 0, 178, 35137, 35158),
+    ("poziotinib", "Pozotinib", "table", "2.2", None, "T3", 5, 0, 214, 44877, 44886),
+    ("trastuzumab_emtansine", "T- DM1", "table", "3.1", None, "T4", 10, 5, 238, 49004, 49010),
+    ("trastuzumab_emtansine", "T- DM1", "table", "3.1", None, "T4", 10, 5, 238, 49048, 49054),
+    ("trastuzumab_deruxtecan", "Trastuzumab Deruxtecan", "table", "3.1", None, "T4", 22, 5, 251, 51263, 51285),
+    ("monalizumab", "Molalizumab", "table", "3.1", None, "T4", 27, 5, 256, 51836, 51847),
+    ("ibi315", "IBI315", "paragraph", "3.1", "p048", None, None, None, 271, 57205, 57211),
+    ("ibi315", "Fidasimtamab", "paragraph", "3.1", "p048", None, None, None, 271, 57212, 57224),
+    ("her2_car_t", "HER2-\n\nCAR-T", "paragraph", "4.1", "p066", None, None, None, 323, 76744, 76756),
+]  # fmt: skip
+
+
+def _row(df: pd.DataFrame, start: int) -> dict:
+    rows = df[df["start"] == start]
+    assert len(rows) == 1, start
+    return {k: (None if pd.isna(v) else v) for k, v in rows.iloc[0].items()}
+
+
+def test_sample_of_agent_mentions(out):
+    am = out["agent_mentions"]
+    for agent_id, surface, part, section, par, table, r, c, line, start, end in AGENT_MENTIONS:
+        row = _row(am, start)
+        assert (row["agent_id"], row["surface"], row["part"]) == (agent_id, surface, part)
+        assert (row["section_id"], row["paragraph_id"], row["table_id"]) == (section, par, table)
+        assert (row["row_index"], row["column_index"], row["line"], row["end"]) == (r, c, line, end)
+
+
+def test_mentions_in_the_abstract(out):
+    am = out["agent_mentions"]
+    abstract = am[am["part"] == "abstract"]
+    assert set(abstract["agent_id"]) == {
+        "trastuzumab", "pertuzumab", "margetuximab", "trastuzumab_emtansine",
+        "trastuzumab_deruxtecan", "lapatinib", "tucatinib",
+    }  # fmt: skip
+    assert abstract["section_id"].isna().all()
+
+
+# --- the review: trials and studies ----------------------------------------------------------
+
+
+def test_trial_count(out):
+    trials = out["trials"]
+    assert len(trials) == 115  # distinct identifiers in the body (grep, checked)
+    assert (trials["registry"] == "EudraCT").sum() == 1
+    tm = out["trial_mentions"]
+    assert (tm["kind"] == "registry_id").sum() == 184
+    assert set(tm.loc[tm["kind"] == "registry_id", "trial_id"]) == set(trials["trial_id"])
+
+
+def test_trial_facts_from_the_tables(out):
+    trials = out["trials"].set_index("trial_id")
+    panacea = trials.loc["NCT02129556"]
+    assert (panacea["phase"], panacea["phase_raw"], panacea["status"], panacea["enrollment"]) == (
+        "PHASE1/PHASE2",
+        "Phase 1/2",
+        "COMPLETED",
+        58,
+    )
+    assert list(panacea["acronyms"]) == ["PANACEA"]
+    assert panacea["in_prose"]  # as PAN-ACEA
+    assert list(trials.loc["NCT04538742", "table_ids"]) == ["T2", "T3", "T4"]
+    assert list(trials.loc["NCT04538742", "acronyms"]) == ["DB-07"]
+    assert pd.isna(trials.loc["NCT03842085", "phase"])  # Table 1 states no phase
+    assert list(trials.loc["NCT01042379", "acronyms"]) == ["I-SPY"]
+    assert trials.loc["NCT03529110", "first_section"] == "2.1.3"
+
+
+NAMED_STUDIES = {
+    # name: identifier the document ties to it
+    "I-SPY": "NCT01042379", "ISPY-P1.01": "NCT04602117", "PANACEA": "NCT02129556",
+    "TUGETHER": "NCT04789096", "Breast-47": "NCT03272334", "KATE2": "NCT02924883",
+    "KATE3": "NCT04740918", "IMpassion050": "NCT03726879", "Astefania": "NCT04873362",
+    "ATREZZO": "NCT04759248", "APTneo": "NCT03595592", "CCTG IND.229": "NCT02649686",
+    "DB-07": "NCT04538742", "JAVELIN solid tumor": "NCT01772004", "AVIATOR": "NCT03414658",
+    "MIMOSA": "NCT04307329", "MARGOT": "NCT04425018", "HERMIONE": "NCT02213744",
+    "DESTINY-Breast03": "NCT03529110", "TULIP": "NCT03262935", "HER2CLIMB": "NCT02614794",
+    "KRISTINE": None, "EMILIA": None, "KAMILLA": None, "DESTINY-Breast01": None,
+    "NeoALTTO": None, "EGF105084": None, "LANDSCAPE": None, "CEREBEL": None, "exteNET": None,
+    "NEfERT-T": None, "NALA": None, "TBCRC 022": None, "KATE": None, "FPA150-001": None,
+    "SorTHER": None, "CLEOPATRA": None,
+}  # fmt: skip
+
+
+def test_named_studies(out):
+    ns = out["named_studies"]
+    found = {r.name: (None if pd.isna(r.trial_id) else r.trial_id) for r in ns.itertuples()}
+    assert found == NAMED_STUDIES
+    ns = ns.set_index("name")
+    assert list(ns.loc["I-SPY", "trial_ids"]) == ["NCT01042379", "NCT05020860"]
+    assert list(ns.loc["PANACEA", "variants"]) == ["PAN-ACEA", "PANACEA"]
+    assert ns.loc["NeoALTTO", "n_mentions"] == 2
+    assert ns.loc["CLEOPATRA", "first_section"] == "3.3.a"
+
+
+TRIAL_MENTIONS = [
+    # (trial_id, study_name, surface, part, paragraph, table, line, start, end)
+    ("NCT03529110", None, "NCT03529110", "paragraph", "p022", None, 124, 24408, 24419),
+    (None, "EGF105084", "EGF105084", "paragraph", "p035", None, 189, 37875, 37884),
+    (None, "TBCRC 022", "TBCRC 022", "paragraph", "p036", None, 193, 39776, 39785),
+    ("NCT02614794", "HER2CLIMB", "HER2CLIMB", "paragraph", "p037", None, 195, 40484, 40493),
+    ("2013-003894-87", None, "2013-003894-87", "table", None, "T3", 215, 45008, 45022),
+    ("NCT05020860", "I-SPY", "I- SPY", "table", None, "T4", 235, 48456, 48462),
+    ("NCT04538742", "DB-07", "DB-07", "table", None, "T4", 251, 51188, 51193),
+    ("NCT02129556", "PANACEA", "PAN-ACEA", "paragraph", "p044", None, 263, 52753, 52761),
+]
+
+
+def test_sample_of_trial_mentions(out):
+    tm = out["trial_mentions"]
+    for trial_id, study, surface, part, par, table, line, start, end in TRIAL_MENTIONS:
+        row = _row(tm, start)
+        assert (row["trial_id"], row["study_name"], row["surface"]) == (trial_id, study, surface)
+        assert (row["part"], row["paragraph_id"], row["table_id"]) == (part, par, table)
+        assert (row["line"], row["end"]) == (line, end)
+
+
+# --- offsets and schemas --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", ["agent_mentions", "trial_mentions"])
+def test_offsets_hold_for_every_mention(out, source, raw, table):
+    df = out[table]
+    assert len(df)
+    for row in df.itertuples():
+        assert raw[row.start : row.end] == row.surface
+        assert source.line_of(row.start) == row.line
+
+
+def test_evidence_spans_hold(out, raw):
+    for row in out["trial_agents"].itertuples():
+        assert collapse(raw[row.start : row.end]) in (row.evidence, collapse(row.evidence))
+    for row in out["quality_flags"].itertuples():
+        if not pd.isna(row.start):
+            assert 0 <= row.start <= row.end <= len(raw)
+
+
+@pytest.mark.parametrize("table", ENTITY_TABLES)
+def test_tables_pass_their_schema(out, source, table):
+    validate(table, out[table], {source.doc_id: source})
+
+
+# --- quality flags ----------------------------------------------------------------------------
+
+
+def test_no_undecided_drug_like_names(out):
+    assert flags_of(out, "unknown_drug_like_name")["subject"].tolist() == []
+
+
+def test_consistency_flags(out):
+    conflicts = flags_of(out, "trial_fact_conflict")
+    assert sorted(conflicts["subject"]) == ["NCT02614794", "NCT02912949"]
+    mismatch = flags_of(out, "table_reference_mismatch")
+    assert mismatch["line"].tolist() == [281, 281, 287]
+    assert all("T4" in d for d in mismatch["detail"])
+    assert flags_of(out, "study_name_several_ids")["subject"].tolist() == ["I-SPY"]
+    assert flags_of(out, "study_name_variant")["subject"].tolist() == ["PAN-ACEA"]
+    not_in_prose = set(flags_of(out, "table_trial_not_in_prose")["subject"])
+    assert {"NCT02924883", "2013-003894-87", "NCT05076591"} <= not_in_prose
+    assert "NCT02129556" not in not_in_prose  # named in the prose as PAN-ACEA
+    missing = set(flags_of(out, "prose_trial_not_in_table")["subject"])
+    assert {"NCT03500380", "NCT03556345", "NCT05270889"} <= missing
+    assert "NCT05134519" not in missing  # RC48's trial that Table 2 does list
