@@ -163,7 +163,16 @@ class Agents(TidyModel):
         name = "agents"
         description = "One row per therapeutic agent or product the review discusses, from the curated lexicon raw/vocabularies/agents.csv (document-independent)."
         unique = ["agent_id"]
-        metadata = {"stage": "entities", "foreign_keys": []}
+        metadata = {
+            "stage": "entities",
+            "foreign_keys": [],
+            "list_foreign_keys": [
+                {
+                    "fields": ["component_of"],
+                    "reference": {"resource": "agents", "fields": ["agent_id"]},
+                }
+            ],
+        }
 
 
 class Trials(TidyModel):
@@ -211,7 +220,20 @@ class Trials(TidyModel):
         name = "trials"
         description = "One row per registry identifier the document mentions (text, captions, tables), with the facts the tables state."
         unique = ["doc_id", "trial_id"]
-        metadata = {"stage": "entities", "foreign_keys": [DOCUMENT_FK]}
+        metadata = {
+            "stage": "entities",
+            "foreign_keys": [DOCUMENT_FK],
+            "list_foreign_keys": [
+                {
+                    "fields": ["doc_id", "acronyms"],
+                    "reference": {"resource": "named_studies", "fields": ["doc_id", "name"]},
+                },
+                {
+                    "fields": ["doc_id", "table_ids"],
+                    "reference": {"resource": "captions", "fields": ["doc_id", "caption_id"]},
+                },
+            ],
+        }
 
 
 class NamedStudies(TidyModel):
@@ -241,7 +263,16 @@ class NamedStudies(TidyModel):
         name = "named_studies"
         description = "One row per named trial or study (with or without an identifier) the document mentions."
         unique = ["doc_id", "name"]
-        metadata = {"stage": "entities", "foreign_keys": [DOCUMENT_FK, TRIAL_FK]}
+        metadata = {
+            "stage": "entities",
+            "foreign_keys": [DOCUMENT_FK, TRIAL_FK],
+            "list_foreign_keys": [
+                {
+                    "fields": ["doc_id", "trial_ids"],
+                    "reference": {"resource": "trials", "fields": ["doc_id", "trial_id"]},
+                }
+            ],
+        }
 
 
 class AgentMentions(TidyModel):

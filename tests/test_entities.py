@@ -506,3 +506,12 @@ def test_consistency_flags(out):
     missing = set(flags_of(out, "prose_trial_not_in_table")["subject"])
     assert {"NCT03500380", "NCT03556345", "NCT05270889"} <= missing
     assert "NCT05134519" not in missing  # RC48's trial that Table 2 does list
+
+
+def test_list_columns_resolve(out, source):
+    from tidyreview import structure
+    from tidyreview.publish import list_key_failures
+
+    tables = {**out, **structure.extract(source)}
+    for table in ("agents", "trials", "named_studies"):
+        assert list_key_failures(table, out[table], tables, {source.doc_id: source}).empty
