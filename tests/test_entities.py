@@ -51,7 +51,8 @@ The MARGOT clinical trial (NCT04425018) tests zanidatamab in combination with pa
 when compared to trastuzumab. The EMILIA [1] and KAMILLA [2] trials used T- DM1. The HERA \
 phase 1 trial (NCT11111111) is a phase 1 study. Another phase 3 report of HERA \
 (NCT11111111) exists. A phase 1 clinical trial (ZORRO and NCT22222222) tested fakotinib \
-and ABC-123 on CD16 cells; NCT0123 is not an identifier.
+and ABC-123 on CD16 cells; NCT0123 is not an identifier. Poziotinib, poziotinib and \
+Pozotinib; one taxane, two taxanes.
 """
 
 MADE_UP_AGENTS = """agent_id,name,aliases,modality,targets,her2_directed,component_of,notes
@@ -60,6 +61,8 @@ zw49,zanidatamab zovodotin,zanidatamab zovodotin|ZW49,antibody_drug_conjugate,HE
 tdm1,trastuzumab emtansine,T-DM1|trastuzumab-emtansine,antibody_drug_conjugate,HER2,true,,
 palbo,palbociclib,palbociclib,cdk4_6_inhibitor,,false,,
 tras,trastuzumab,trastuzumab,monoclonal_antibody,HER2,true,,
+pozi,poziotinib,poziotinib|Pozotinib,tyrosine_kinase_inhibitor,pan-HER,true,,
+taxane,taxane,taxane|taxanes,chemotherapy,,false,,
 """
 
 
@@ -84,6 +87,11 @@ def test_made_up_agent_mentions(made_up):
         ("palbo", "palbociclib"),
         ("tras", "trastuzumab"),
         ("tdm1", "T- DM1"),
+        ("pozi", "Poziotinib"),
+        ("pozi", "poziotinib"),
+        ("pozi", "Pozotinib"),
+        ("taxane", "taxane"),
+        ("taxane", "taxanes"),
     ]
     for row in am.itertuples():
         assert source.text[row.start : row.end] == row.surface
@@ -122,6 +130,10 @@ def test_made_up_flags(made_up):
     assert list(conflict["subject"]) == ["NCT11111111"]
     assert "PHASE1" in conflict["detail"].iloc[0] and "PHASE3" in conflict["detail"].iloc[0]
     assert list(q[q["check"] == "malformed_trial_id"]["subject"]) == ["NCT0123"]
+    # a misspelling is flagged, a plural is not
+    spelling = q[q["check"] == "agent_spelling_variant"]
+    assert spelling["subject"].tolist() == ["Pozotinib"]
+    assert "'Poziotinib' 2 time(s)" in spelling["detail"].iloc[0]
 
 
 def test_normalise_phase():
@@ -486,6 +498,15 @@ def test_tables_pass_their_schema(out, source, table):
 
 
 # --- quality flags ----------------------------------------------------------------------------
+
+
+def test_table_prose_spellings_are_flagged_once(source, out):
+    from tidyreview import review_tables
+
+    tables_flags = review_tables.extract(source, VOCABULARIES)["quality_flags"]
+    subjects = list(tables_flags["subject"]) + list(out["quality_flags"]["subject"])
+    assert subjects.count("Pozotinib") == 1
+    assert subjects.count("Molalizumab") == 1
 
 
 def test_no_undecided_drug_like_names(out):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -524,6 +525,7 @@ class EntityExtraction:
                 )
         return pd.DataFrame(rows).sort_values("start", kind="stable").reset_index(drop=True)
 
+    @cache  # noqa: B019 (one extraction object per document, short-lived)
     def trial_refs(self) -> list[tuple[str, Mention]]:
         """Return (trial_id, mention) for identifiers and tied study names, in order."""
         refs = [(m.entity, m) for m in self.id_mentions]
@@ -568,6 +570,7 @@ class EntityExtraction:
             )
         return pd.DataFrame(rows)
 
+    @cache  # noqa: B019 (one extraction object per document, short-lived)
     def table_facts(self) -> dict[str, dict]:
         """Return {trial_id: phase/status/enrollment} from the first table row stating them."""
         facts: dict[str, dict] = {}
@@ -634,6 +637,7 @@ class EntityExtraction:
             return [max(above, key=lambda c: c[0])] if above else []
         return [c for c in cells if c[0] in rows and (c[3] in value or value in c[3])]
 
+    @cache  # noqa: B019 (one extraction object per document, short-lived)
     def table_links(self) -> list[dict]:
         """Links from the tidy tables: the row's drug and the agents of its combination
         or treatment cell, each with the cell printing it as evidence."""
@@ -693,6 +697,7 @@ class EntityExtraction:
     def sentence_mentions(self, sentence: Sentence, mentions) -> list:
         return [m for m in mentions if sentence.start <= m.start < sentence.stop]
 
+    @cache  # noqa: B019 (one extraction object per document, short-lived)
     def text_links(self) -> list[dict]:
         refs = self.trial_refs()
         links = []
