@@ -275,6 +275,9 @@ def test_text_links(out):
     # an agent of another clause of a long sentence is not linked
     assert not {t for t in text if t[0] == "NCT05035836" and t[1] == "palbociclib"}
     assert not {t for t in text if t[0] == "NCT03054363" and t[1] == "trastuzumab_deruxtecan"}
+    # the payload of the ADC the sentence is about is not a trial agent
+    assert not {t for t in text if t[0] == "NCT03602079" and t[1] == "duostatin_5"}
+    assert ("NCT03602079", "a166", "investigational", "text") in text
 
 
 # --- the review: agents in the prose ----------------------------------------------------

@@ -706,6 +706,8 @@ class EntityExtraction:
             if not trial_refs:
                 continue
             agents = self.sentence_mentions(s, self.agent_mentions)
+            products = set(self._products([m.entity for m in agents]))
+            agents = [m for m in agents if m.entity in products]
             if not agents:
                 continue
             subject = agents[0]
