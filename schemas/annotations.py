@@ -64,13 +64,13 @@ def _paragraph_field(nullable: bool = False) -> pa.Field:
 
 def _agent_ids_field() -> pa.Field:
     return pa.Field(
-        description="Agents (agents.agent_id) the sentence ties the row to; empty when none."
+        description="Agents (agents.agent_id) the row is about: the sentence's subject agents (the first run of names joined by 'and', 'plus', 'in combination with'...), or the agent its paragraph is about when the sentence refers back ('This ADC ...'); empty when none."
     )
 
 
 def _trial_ids_field() -> pa.Field:
     return pa.Field(
-        description="Trials (trials.trial_id) the sentence ties the row to; empty when none."
+        description="Trials (trials.trial_id) the sentence names by registry id or by a curated study name; empty when none."
     )
 
 
@@ -86,6 +86,23 @@ def _paragraph_fk() -> dict:
         "fields": ["doc_id", "paragraph_id"],
         "reference": {"resource": "paragraphs", "fields": ["doc_id", "paragraph_id"]},
     }
+
+
+# Every element of agent_ids / trial_ids resolves to agents / trials (checked on validation).
+LIST_KEYS = [
+    {"fields": ["agent_ids"], "reference": {"resource": "agents", "fields": ["agent_id"]}},
+    {
+        "fields": ["doc_id", "trial_ids"],
+        "reference": {"resource": "trials", "fields": ["doc_id", "trial_id"]},
+    },
+]
+
+
+def _metadata(*foreign_keys: dict, lists: bool = True) -> dict:
+    meta = {"stage": "annotations", "foreign_keys": [_section_fk(), _paragraph_fk(), *foreign_keys]}
+    if lists:
+        meta["list_foreign_keys"] = LIST_KEYS
+    return meta
 
 
 class Abbreviations(TidyModel):
@@ -118,6 +135,10 @@ class Abbreviations(TidyModel):
         str_matches=SECTION_ID_PATTERN,
         description="Section of the short form's first definition in the body; NULL if only the front matter defines it.",
     )
+    agent_ids: Series[StrList] = pa.Field(
+        description="Agents (agents.agent_id) whose name is the short or the long form (T-DM1 -> trastuzumab_emtansine); empty when none."
+    )
+    trial_ids: Series[StrList] = _trial_ids_field()
     n_later_uses: Series[Int32] = pa.Field(
         ge=0,
         description="Uses of the short form (or its plural) after this definition and before its next definition, tables and captions included, reference list excluded.",
@@ -145,7 +166,7 @@ class Abbreviations(TidyModel):
         name = "abbreviations"
         description = "One row per abbreviation definition in the review's prose (Simple Summary, Abstract, headings, body paragraphs), with the count of later uses."
         unique = ["doc_id", "abbreviation_id"]
-        metadata = {"stage": "annotations", "foreign_keys": [_section_fk(), _paragraph_fk()]}
+        metadata = _metadata()
 
 
 class Findings(TidyModel):
@@ -155,23 +176,41 @@ class Findings(TidyModel):
     )
     measure: Series[Str] = pa.Field(
         str_matches=SNAKE_CASE,
-        description="What the value measures, from raw/vocabularies/measures.csv (objective_response_rate, patients_enrolled, ...).",
+        description="What the value measures, from raw/vocabularies/measures.csv (objective_response_rate, discontinuation_rate, patients_enrolled, ...): the nearest cue of the value's unit in its clause; a count of patients is patients_enrolled unless it is a subgroup ('of whom 26') or has a denominator ('clinical benefit in 6 out of 40 patients').",
     )
-    value: Series[Float64] = pa.Field(description="The number as written (24.8 for '24.8%').")
-    unit: Series[Str] = pa.Field(description="Unit of the value: '%', 'patients', 'months', ...")
+    value: Series[Float64] = pa.Field(
+        description="The number as written (24.8 for '24.8%'; 10 for '10–15%')."
+    )
+    value_max: Series[Float64] = pa.Field(
+        nullable=True, description="Upper end of a range ('10–15%' -> 15), else NULL."
+    )
+    bound: Series[Str] = pa.Field(
+        nullable=True,
+        isin=["approximately", "at_least", "at_most", "more_than", "less_than"],
+        description="When the value is written as a bound ('~3.8', 'more than 2000', 'about 24'), else NULL.",
+    )
+    unit: Series[Str] = pa.Field(
+        isin=["%", "patients", "months", "years", "trials"],
+        description="Unit of the value: '%', 'patients', 'months', 'trials'.",
+    )
+    denominator: Series[Float64] = pa.Field(
+        nullable=True,
+        description="The total of 'N out of M' (40 in '6 out of 40 patients'), else NULL.",
+    )
     surface: Series[Str] = pa.Field(
-        description="The value as written ('54%', '133 patients'); raw_text[start:end] == surface."
+        description="The value as written ('54%', '10–15%', '133'); raw_text[start:end] == surface."
     )
     cue: Series[Str] = pa.Field(
-        description="The words that name the measure, as written ('objective response rate')."
+        nullable=True,
+        description="The words that named the measure, as written ('objective response rate', 'recruited'); NULL for a count of patients or trials no cue word introduces.",
     )
     qualifier: Series[Str] = pa.Field(
         nullable=True,
-        description="Arm or subgroup as written ('PD-L1-positive, atezolizumab group'); NULL when the sentence names none.",
+        description="Arm or subgroup as written ('PD-L1-positive, atezolizumab group', 'phase 1', 'neoadjuvant'); NULL when the sentence names none for this value.",
     )
     comparison_value: Series[Float64] = pa.Field(
         nullable=True,
-        description="The value it is compared with in the same sentence ('54% vs. 33%' -> 33), else NULL.",
+        description="The value it is compared with in the same sentence ('54% ... vs. 33%' -> 33), else NULL; the compared value has no row of its own.",
     )
     comparison_qualifier: Series[Str] = pa.Field(
         nullable=True, description="Arm or subgroup of the comparison value, as written."
@@ -181,6 +220,9 @@ class Findings(TidyModel):
     )
     comparison_end: Series[Int32] = pa.Field(
         nullable=True, ge=0, description="End offset (exclusive) of the comparison value."
+    )
+    agent_classes: Series[StrList] = pa.Field(
+        description="Classes of agents the sentence names (ids from raw/vocabularies/agent_classes.csv); empty when none."
     )
     agent_ids: Series[StrList] = _agent_ids_field()
     trial_ids: Series[StrList] = _trial_ids_field()
@@ -196,7 +238,7 @@ class Findings(TidyModel):
         name = "findings"
         description = "One row per quantitative result the review reports in its prose (response rates, survival, patient counts, ...), with arm, comparison and the agents and trials it concerns."
         unique = ["doc_id", "finding_id"]
-        metadata = {"stage": "annotations", "foreign_keys": [_section_fk(), _paragraph_fk()]}
+        metadata = _metadata()
 
 
 class RegulatoryEvents(TidyModel):
@@ -206,9 +248,12 @@ class RegulatoryEvents(TidyModel):
         description="Event id, regulatory-0001.. in document order.",
     )
     body: Series[Str] = pa.Field(
-        description="Agency, country or guideline body as normalised in raw/vocabularies/regulatory_bodies.csv (FDA, China, ASCO)."
+        nullable=True,
+        description="Agency, country or guideline body as normalised in raw/vocabularies/regulatory_bodies.csv (FDA, China, ASCO); NULL when the clause names none ('the first TKI approved for ...').",
     )
-    body_text: Series[Str] = pa.Field(description="The body as written in the sentence.")
+    body_text: Series[Str] = pa.Field(
+        nullable=True, description="The body as written in the sentence."
+    )
     kind: Series[Str] = pa.Field(
         isin=REGULATORY_KINDS,
         description="approval, accelerated_approval, conditional_approval or guideline_recommendation.",
@@ -225,9 +270,11 @@ class RegulatoryEvents(TidyModel):
         description="The words stating the event ('approved', 'accelerated FDA approval'); raw_text[start:end] == surface."
     )
     indication: Series[Str] = pa.Field(
-        nullable=True, description="What it is approved or recommended for, as written."
+        nullable=True,
+        description="What it is approved or recommended for, as written after 'for' or 'to treat' up to the end of the clause; NULL when not stated there.",
     )
     agent_ids: Series[StrList] = _agent_ids_field()
+    trial_ids: Series[StrList] = _trial_ids_field()
     sentence: Series[Str] = _sentence_field()
     section_id: Series[Str] = _section_field()
     paragraph_id: Series[Str] = _paragraph_field()
@@ -240,7 +287,7 @@ class RegulatoryEvents(TidyModel):
         name = "regulatory_events"
         description = "One row per approval or guideline recommendation the review reports: body, kind, year, agents, indication."
         unique = ["doc_id", "event_id"]
-        metadata = {"stage": "annotations", "foreign_keys": [_section_fk(), _paragraph_fk()]}
+        metadata = _metadata()
 
 
 class AgentDevelopmentStages(TidyModel):
@@ -265,7 +312,10 @@ class AgentDevelopmentStages(TidyModel):
         name = "agent_development_stages"
         description = "One row per agent the review's prose places in development: the most advanced stage stated, with its evidence."
         unique = ["doc_id", "agent_id"]
-        metadata = {"stage": "annotations", "foreign_keys": [_section_fk(), _paragraph_fk()]}
+        metadata = _metadata(
+            {"fields": ["agent_id"], "reference": {"resource": "agents", "fields": ["agent_id"]}},
+            lists=False,
+        )
 
 
 class AdverseEvents(TidyModel):
@@ -284,11 +334,11 @@ class AdverseEvents(TidyModel):
     negated: Series[Bool] = pa.Field(
         description="The sentence says the event was not seen ('diarrhea has not been reported')."
     )
-    agent_class: Series[Str] = pa.Field(
-        nullable=True,
-        description="Class of agents the sentence associates the event with, as written ('bispecific antibodies', 'ADCs', 'TKIs'), when it names a class.",
+    agent_classes: Series[StrList] = pa.Field(
+        description="Classes of agents the sentence names ('ADCs' -> antibody_drug_conjugate), ids from raw/vocabularies/agent_classes.csv (the same ids as agents.modality where one exists); empty when none."
     )
     agent_ids: Series[StrList] = _agent_ids_field()
+    trial_ids: Series[StrList] = _trial_ids_field()
     sentence: Series[Str] = _sentence_field()
     section_id: Series[Str] = _section_field()
     paragraph_id: Series[Str] = _paragraph_field()
@@ -303,4 +353,4 @@ class AdverseEvents(TidyModel):
             "One row per adverse event the review associates with an agent or a class of agents."
         )
         unique = ["doc_id", "adverse_event_id"]
-        metadata = {"stage": "annotations", "foreign_keys": [_section_fk(), _paragraph_fk()]}
+        metadata = _metadata()

@@ -52,9 +52,22 @@ rule review_tables:
 rule annotations:
     input:
         text=review_text,
+        vocabularies=vocabulary(
+            "agents.csv",
+            "not_agents.csv",
+            "named_studies.csv",
+            "table_layouts.yaml",
+            "adverse_event_terms.csv",
+            "agent_classes.csv",
+            "regulatory_bodies.csv",
+            "measures.csv",
+        ),
         code=code(
             "annotations",
             "abbreviations",
+            "entities",
+            "lexicon",
+            "review_tables",
             "sentences",
             "layout",
             "quality",

@@ -1,20 +1,971 @@
-"""Text-derived annotations (stage "annotations"): abbreviations, findings, regulatory
-events, agents' development stages and adverse events, each row tied to its sentence.
+"""Text-derived annotations (stage "annotations"): abbreviations, adverse events,
+regulatory events, agents' development stages and quantitative findings, each row tied
+to its sentence, its raw offsets and the agents and trials it concerns.
+
+Rules read the structure of sentences (clauses, connectors, a drug paragraph's label such
+as "Poziotinib." that the following sentences talk about); every term they look for is
+curated data in raw/vocabularies/ (agents.csv, adverse_event_terms.csv, agent_classes.csv,
+regulatory_bodies.csv, measures.csv), validated when loaded.
+
+Which agents a sentence is about ("subject agents"): the first run of agent names in the
+sentence joined only by connectors ("tucatinib in combination with trastuzumab and
+capecitabine"); names further on ("... previously treated with trastuzumab") are not
+subjects. A sentence that opens with "This", "It", "These"... is about the paragraph's
+label agent ("Poziotinib." opening a paragraph), else the previous sentence's subject. A
+sentence naming no agent is about its paragraph's label agent, unless it names a class
+of agents ("Adverse events of ADCs ...").
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pandera.pandas as pa
+
+from tidyreview.schemas.annotation_vocabularies import (
+    AdverseEventTerms,
+    AgentClasses,
+    Measures,
+    RegulatoryBodies,
+)
 
 from .abbreviations import abbreviations, count_uses
 from .layout import Layout, read_layout
+from .lexicon import (
+    AGENTS_FILE,
+    NAMED_STUDIES_FILE,
+    LexiconError,
+    Matcher,
+    alias_key,
+    load_lexicon,
+    load_named_studies,
+)
 from .quality import Flags
-from .sentences import document_sentences
+from .sentences import Sentence, document_sentences
 from .source import Source
 
 STAGE = "annotations"
+AE_FILE = "adverse_event_terms.csv"
+CLASSES_FILE = "agent_classes.csv"
+BODIES_FILE = "regulatory_bodies.csv"
+MEASURES_FILE = "measures.csv"
+
+# Text allowed between two agent names of one group: "X and Y", "X plus Y", "X/Y",
+# "X in combination with Y", "X, Y, and Z", "X (a BsAb) with Y" is not.
+CONNECTOR = re.compile(
+    r"(?:\s|,|/|\+|\b(?:and|or|plus|with|in combination with|and/or)\b"
+    r"|\b(?:(?:is|was|were|are)\s+)?(?:also\s+)?(?:combined|administered|given)\s+with\b)*",
+    re.IGNORECASE,
+)
+# A sentence or clause that talks about something named before: "This ADC ...", "It ...".
+ANAPHOR = re.compile(r"^(?:This|These|It|Its|They|Their|Such)\b")
+PRONOUN = re.compile(r"\b(?:it|this|they|these)\b", re.IGNORECASE)
+# Registry identifiers: "NCT04425018", EudraCT "2013-003894-87".
+TRIAL_ID = re.compile(r"\b(?:NCT\d{8}|\d{4}-\d{6}-\d{2})\b")
+# A negation just before a term: "showed no dose-limiting toxicity", "do not induce GVHD",
+# "have no neurotoxicity or CRS events" (up to two words in between).
+NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|never)\b(?:\s+[\w-]+){0,2}\s*$", re.IGNORECASE)
+# ... or right after it: "diarrhea has not been reported".
+NEGATION_AFTER = re.compile(
+    r"^\s+(?:has|have|had|was|were|is|are)\s+not\s+(?:been\s+)?(?:reported|observed|seen|found)",
+    re.IGNORECASE,
+)
+# A clause boundary inside a sentence: "...[115], and it has been approved ...".
+CLAUSE_BREAK = re.compile(r";\s|,\s+(?:and|but|whereas|while)\s")
+LABEL_MAX_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Vocabularies:
+    """The curated vocabularies, as matchers over normalised sentence text."""
+
+    agents: Matcher | None
+    named_studies: Matcher | None
+    adverse_events: Matcher
+    classes: Matcher
+    bodies: Matcher
+    measures: Matcher
+    units: dict[str, str]
+    body_types: dict[str, str]
+    short_forms: dict[str, Matcher] = field(default_factory=dict)
+
+
+def _read_vocabulary(path: Path, model: type[pa.DataFrameModel]) -> pd.DataFrame:
+    """Return a vocabulary CSV as strings (empty cells None), validated against `model`."""
+    if not path.is_file():
+        raise LexiconError(f"{path}: vocabulary file not found")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise LexiconError(f"{path}: not a readable UTF-8 CSV file ({exc})") from None
+    df = df.map(lambda v: v.strip() if isinstance(v, str) else v)
+    df = df.map(lambda v: None if v == "" else v).astype(object)
+    try:
+        valid = model.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        lines = []
+        for f in exc.failure_cases.itertuples(index=False):
+            where = "" if f.index is None or pd.isna(f.index) else f"line {int(f.index) + 2}, "
+            lines.append(f"  - {where}column {f.column}: value {f.failure_case!r} fails {f.check}")
+        raise LexiconError(f"{path}: {len(lines)} problem(s):\n" + "\n".join(lines)) from None
+    seen: dict[str, tuple[str, int]] = {}
+    first = df.columns[0]
+    column = "cues" if "cues" in df.columns else "variants"
+    for index, row in enumerate(valid.to_dict("records")):
+        for variant in row[column].split("|"):
+            key = alias_key(variant)
+            if key in seen and seen[key][0] != row[first]:
+                raise LexiconError(
+                    f"{path}: line {index + 2}: {variant!r} is already listed for "
+                    f"{seen[key][0]!r} (line {seen[key][1]}); a writing must name one entry"
+                )
+            seen[key] = (row[first], index + 2)
+    return valid.astype(object).where(valid.notna(), None)
+
+
+def _variants(df: pd.DataFrame, key: str, column: str = "variants") -> list[tuple[str, str]]:
+    return [(row[key], v) for row in df.to_dict("records") for v in row[column].split("|")]
+
+
+def _with_short_forms(
+    names: list[tuple[str, str]], abbr: pd.DataFrame
+) -> tuple[Matcher, Matcher | None]:
+    """Return a matcher of `names`, and a case-sensitive one of the short forms the text
+    defines for any of them ("cytokine release syndrome (CRS)" adds "CRS")."""
+    by_key = {alias_key(v): entity for entity, v in names}
+    shorts = []
+    for r in abbr.itertuples():
+        entity = by_key.get(alias_key(r.long))
+        if entity is not None and alias_key(r.short) not in by_key:
+            shorts.append((entity, r.short))
+    shorts = sorted(set(shorts))
+    return Matcher(names), (Matcher(shorts, case_sensitive=True) if shorts else None)
+
+
+def load_vocabularies(folder: str | Path, abbr: pd.DataFrame) -> Vocabularies:
+    """Return the annotation vocabularies in `folder`, or raise LexiconError."""
+    folder = Path(folder)
+    agents = None
+    if (folder / AGENTS_FILE).exists():
+        agents = load_lexicon(folder / AGENTS_FILE).matcher()
+    studies = [(t, n) for n, t in load_named_studies(folder / NAMED_STUDIES_FILE) if t]
+    ae = _read_vocabulary(folder / AE_FILE, AdverseEventTerms)
+    classes = _read_vocabulary(folder / CLASSES_FILE, AgentClasses)
+    bodies = _read_vocabulary(folder / BODIES_FILE, RegulatoryBodies)
+    measures = _read_vocabulary(folder / MEASURES_FILE, Measures)
+    ae_matcher, ae_shorts = _with_short_forms(_variants(ae, "term_normalized"), abbr)
+    measure_matcher, measure_shorts = _with_short_forms(
+        _variants(measures, "measure", "cues"), abbr
+    )
+    shorts = {}
+    if ae_shorts:
+        shorts["adverse_events"] = ae_shorts
+    if measure_shorts:
+        shorts["measures"] = measure_shorts
+    return Vocabularies(
+        agents=agents,
+        named_studies=Matcher(studies) if studies else None,
+        adverse_events=ae_matcher,
+        classes=Matcher(_variants(classes, "agent_class")),
+        bodies=Matcher(_variants(bodies, "body")),
+        measures=measure_matcher,
+        units=dict(zip(measures["measure"], measures["unit"], strict=True)),
+        body_types=dict(zip(bodies["body"], bodies["body_type"], strict=True)),
+        short_forms=shorts,
+    )
+
+
+# --- What each sentence is about --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    begin: int  # index in the sentence text
+    end: int
+    entity: str
+
+
+@dataclass
+class SentenceContext:
+    sentence: Sentence
+    agents: list[Mention]
+    subject: list[str]  # agent ids the sentence is about (see module doc)
+    trial_ids: list[str]  # trials the sentence names (identifiers, tied study names)
+    referent: list[str] = field(default_factory=list)  # what "it", "this" point back to
+    referent_trials: list[str] = field(default_factory=list)  # the previous sentence's trials
+    trials: list[Mention] = field(default_factory=list)  # where it names them
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
+
+
+def agent_group(text: str, mentions: list[Mention], first: int = 0) -> list[Mention]:
+    """Return the run of agent names starting at mentions[first] joined by connectors."""
+    if first >= len(mentions):
+        return []
+    group = [mentions[first]]
+    for m in mentions[first + 1 :]:
+        gap = text[group[-1].end : m.begin]
+        if not CONNECTOR.fullmatch(gap):
+            break
+        group.append(m)
+    return group
+
+
+def _find(matcher: Matcher | None, text: str) -> list[Mention]:
+    if matcher is None:
+        return []
+    return [Mention(m.start, m.end, m.entity) for m in matcher.find(text)]
+
+
+TrialRef = tuple[int, int, str]  # raw start, raw end, trial_id
+
+
+def trial_references(source: Source, folder: Path) -> list[TrialRef] | None:
+    """Return the trials the prose names, from the entities stage's rules: registry
+    identifiers and study names tied to one ("PAN-ACEA" -> NCT02129556); None when the
+    agent lexicon is missing (then only identifiers are read)."""
+    if not (folder / AGENTS_FILE).exists():
+        return None
+    from .entities import EntityExtraction
+
+    refs = EntityExtraction(source, folder).trial_refs()
+    return [(m.start, m.end, trial_id) for trial_id, m in refs]
+
+
+def _trial_mentions(s: Sentence, refs: list[TrialRef] | None, vocab: Vocabularies) -> list[Mention]:
+    if refs is None:
+        found = [Mention(m.start(), m.end(), m.group()) for m in TRIAL_ID.finditer(s.text)]
+        return found + _find(vocab.named_studies, s.text)
+    at = {raw: i for i, raw in enumerate(s.unit.offsets[s.begin : s.end])}
+    return [Mention(at[a], at[a] + (b - a), t) for a, b, t in refs if a in at]
+
+
+def sentence_contexts(
+    sentences: list[Sentence], vocab: Vocabularies, trial_refs: list[TrialRef] | None = None
+) -> list[SentenceContext]:
+    """Return, per body sentence, the agents and trials it names and the agents it is about."""
+    out: list[SentenceContext] = []
+    topic: list[str] = []
+    previous: list[str] = []
+    previous_trials: list[str] = []
+    current_paragraph = None
+    first_in_paragraph = False
+    for s in sentences:
+        if s.paragraph_id is None:
+            continue
+        if s.paragraph_id != current_paragraph:
+            current_paragraph, topic, previous, previous_trials = s.paragraph_id, [], [], []
+            first_in_paragraph = True
+        text = s.text
+        mentions = _find(vocab.agents, text)
+        trial_mentions = _trial_mentions(s, trial_refs, vocab)
+        trials = [m.entity for m in trial_mentions]
+        own = _unique(m.entity for m in agent_group(text, mentions))
+        if first_in_paragraph and mentions and len(text.split()) <= LABEL_MAX_WORDS:
+            topic = _unique(m.entity for m in mentions)  # "Trastuzumab-duocarmycine/SYD985."
+        if ANAPHOR.match(text):  # "This ADC consists of trastuzumab ...": about the topic
+            subject = list(topic or previous) or own
+        elif own:
+            subject = own
+        elif _find(vocab.classes, text):  # "Adverse events of ADCs ...": about a class
+            subject = []
+        else:  # "The main adverse events reported were ..." in a drug's paragraph
+            subject = list(topic)
+        referent = list(topic or previous)
+        trials = _unique(trials)
+        out.append(
+            SentenceContext(
+                s, mentions, subject, trials, referent, list(previous_trials), trial_mentions
+            )
+        )
+        previous = subject or previous
+        if trials:
+            previous_trials = trials
+        elif own and not ANAPHOR.match(text):  # a new subject: the old trials are left behind
+            previous_trials = []
+        first_in_paragraph = False
+    return out
+
+
+def _clause(text: str, at: int) -> tuple[int, int]:
+    """Return (begin, end) of the clause of `text` holding position `at`."""
+    begin, end = 0, len(text)
+    for m in CLAUSE_BREAK.finditer(text):
+        if m.end() <= at:
+            begin = m.end()
+        elif m.start() >= at:
+            end = m.start()
+            break
+    return begin, end
+
+
+def negated(text: str, begin: int, end: int) -> bool:
+    """True if a negation governs text[begin:end] ("no CRS", "has not been reported")."""
+    return bool(NEGATION_BEFORE.search(text[max(0, begin - 60) : begin])) or bool(
+        NEGATION_AFTER.match(text[end:])
+    )
+
+
+def _row_base(ctx: SentenceContext, doc_id: str, begin: int, end: int) -> dict:
+    s = ctx.sentence
+    start, stop = s.raw_span(begin, end)
+    return {
+        "doc_id": doc_id,
+        "sentence": s.text,
+        "section_id": s.section_id,
+        "paragraph_id": s.paragraph_id,
+        "start": start,
+        "end": stop,
+    }
+
+
+# --- Adverse events -----------------------------------------------------------------------
+
+
+def adverse_events(
+    contexts: list[SentenceContext],
+    vocab: Vocabularies,
+    abbr: pd.DataFrame,
+    source: Source,
+    flags: Flags,
+) -> pd.DataFrame:
+    """Return one row per adverse-event term tied to an agent or a class of agents."""
+    defined_shorts = {(int(r.short_start), int(r.short_end)) for r in abbr.itertuples()}
+    raw = source.text
+    rows = []
+    for ctx in contexts:
+        text = ctx.text
+        found = _find(vocab.adverse_events, text)
+        found += _find(vocab.short_forms.get("adverse_events"), text)
+        classes = _unique(m.entity for m in _find(vocab.classes, text))
+        for m in sorted(found, key=lambda m: m.begin):
+            base = _row_base(ctx, source.doc_id, m.begin, m.end)
+            if (base["start"], base["end"]) in defined_shorts:
+                continue  # "(CRS)" right after "cytokine release syndrome" is the same event
+            term = raw[base["start"] : base["end"]]
+            if not ctx.subject and not classes:
+                flags.add(
+                    "adverse_event_unattributed",
+                    "info",
+                    term,
+                    "adverse event named without an agent or class of agents in its sentence "
+                    "or paragraph; left out of adverse_events",
+                    base["start"],
+                    base["end"],
+                    "adverse_events",
+                )
+                continue
+            rows.append(
+                {
+                    **base,
+                    "term": term,
+                    "term_normalized": m.entity,
+                    "negated": negated(text, m.begin, m.end),
+                    "agent_classes": classes,
+                    "agent_ids": list(ctx.subject),
+                    "trial_ids": list(ctx.trial_ids),
+                }
+            )
+    return _numbered(rows, "adverse_event_id", "ae", AE_COLUMNS)
+
+
+AE_COLUMNS = [
+    "doc_id",
+    "adverse_event_id",
+    "term",
+    "term_normalized",
+    "negated",
+    "agent_classes",
+    "agent_ids",
+    "trial_ids",
+    "sentence",
+    "section_id",
+    "paragraph_id",
+    "start",
+    "end",
+]
+
+
+def _numbered(rows: list[dict], id_column: str, prefix: str, columns: list[str]) -> pd.DataFrame:
+    for i, row in enumerate(rows, start=1):
+        row[id_column] = f"{prefix}-{i:04d}"
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- Regulatory events and development stages ----------------------------------------------
+
+# The words that state an approval or a recommendation, with what may qualify them:
+# "approved", "FDA-approved", "accelerated FDA approval", "conditional approval",
+# "recommended in the ASCO guidelines".
+TRIGGER = re.compile(
+    r"(?:(?P<modifier>accelerated|conditional)\s+(?:[A-Z]{2,}\s+)?)?"
+    r"(?:[A-Z]{2,}-)?(?P<word>approv(?:ed|al)|recommended)\b"
+)
+KIND_OF_MODIFIER = {"accelerated": "accelerated_approval", "conditional": "conditional_approval"}
+GUIDELINE = re.compile(r"\bguidelines?\b", re.IGNORECASE)
+# "approved the use of margetuximab", "approval of RC48": the agent follows the trigger.
+OBJECT_GAP = re.compile(r"\s+(?:the\s+use\s+of\s+|of\s+)?")
+# The indication follows "for" or "to treat" and runs to the end of the clause.
+INDICATION_START = re.compile(r"\b(?:for|to treat)\s+")
+INDICATION_STOP = re.compile(
+    r"\s*(?:\[|\(NCT|;|,\s+(?:and|but|which|in which|whereas)\b|\s+based on\b|\s+since\b|\.$)"
+)
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# A trial phase as written, then the trial it qualifies: "phase 3 trial", "Phase 1b study",
+# "phase 1/2 clinical trial", "phase 1b/2 trial", "phase 1a/b clinical trial" (not "the
+# development of a phase 2": a trial still to come).
+PHASE = re.compile(
+    r"\b[Pp]hase\s*(?P<first>[1-4])[ab]?(?:\s*/\s*(?:(?P<second>[1-4])[ab]?|[ab]))?\b"
+    r"(?=(?:\s+[\w-]+){0,2}?\s+(?:clinical\s+)?(?:trials?|stud(?:y|ies))\b)"
+)
+# Evidence of preclinical study only.
+PRECLINICAL = re.compile(
+    r"\bpreclinical\b|\bin vitro and in vivo\b|\bin vivo\b|\bxenografts?\b|\bmouse models?\b",
+    re.IGNORECASE,
+)
+STAGE_RANK = {"approved": 5, "phase_3": 4, "phase_2": 3, "phase_1": 2, "preclinical": 1}
+
+
+def _years_outside_brackets(text: str, begin: int, end: int) -> list[re.Match]:
+    out = []
+    for m in YEAR.finditer(text, begin, end):
+        before = text[: m.start()]
+        if before.count("[") > before.count("]") or before.count("(") > before.count(")"):
+            continue  # a citation or an identifier, not a date
+        out.append(m)
+    return out
+
+
+def _regulatory_agents(
+    ctx: SentenceContext, clause: tuple[int, int], trigger: re.Match
+) -> list[str]:
+    """Agents an approval is about: named before it in the clause ("tucatinib was approved"),
+    right after it ("approved the use of margetuximab"), or referred to by a pronoun ("This
+    was the first TKI approved", "and it has been approved"): the paragraph's label agent,
+    else the previous sentence's subject."""
+    begin, _ = clause
+    before = [m for m in ctx.agents if begin <= m.begin and m.end <= trigger.start()]
+    if before:
+        first = ctx.agents.index(before[-1])
+        while first > 0 and ctx.agents[first - 1] in before:
+            gap = ctx.text[ctx.agents[first - 1].end : ctx.agents[first].begin]
+            if not CONNECTOR.fullmatch(gap):
+                break
+            first -= 1
+        return _unique(m.entity for m in agent_group(ctx.text, ctx.agents, first))
+    after = [m for m in ctx.agents if m.begin >= trigger.end()]
+    if after and OBJECT_GAP.fullmatch(ctx.text[trigger.end() : after[0].begin]):
+        return [after[0].entity]
+    if PRONOUN.search(ctx.text[begin : trigger.start()]):
+        return list(ctx.referent)
+    return []
+
+
+def _indication(text: str, at: int, clause_end: int) -> tuple[int, int] | None:
+    m = INDICATION_START.search(text, at, clause_end)
+    if m is None or not re.fullmatch(r"[\w\s,-]*", text[at : m.start()]):
+        return None  # "for" must follow the trigger's own phrase ("by the FDA in 2020")
+    stop = INDICATION_STOP.search(text, m.end(), len(text))
+    end = min(stop.start() if stop else clause_end, clause_end)
+    if end <= m.end():
+        return None
+    return m.end(), end
+
+
+def regulatory_events(
+    contexts: list[SentenceContext], vocab: Vocabularies, source: Source, flags: Flags
+) -> pd.DataFrame:
+    """Return one row per approval or guideline recommendation of named agents."""
+    rows = []
+    for ctx in contexts:
+        text = ctx.text
+        bodies = [(m, text[m.begin : m.end]) for m in _find(vocab.bodies, text)]
+        for trigger in TRIGGER.finditer(text):
+            clause = _clause(text, trigger.start())
+            in_clause = [(m, t) for m, t in bodies if clause[0] <= m.begin < clause[1]]
+            word = trigger["word"]
+            if word == "recommended":
+                guideline = [(m, t) for m, t in in_clause if _is_guideline(m.entity, vocab)]
+                if not guideline and not GUIDELINE.search(text, *clause):
+                    continue  # "the recommended dose of utomilumab"
+                kind = "guideline_recommendation"
+                in_clause = guideline or in_clause
+            else:
+                kind = KIND_OF_MODIFIER.get(trigger["modifier"] or "", "approval")
+            agents = _regulatory_agents(ctx, clause, trigger)
+            base = _row_base(ctx, source.doc_id, trigger.start(), trigger.end())
+            if not agents:
+                flags.add(
+                    "regulatory_event_without_agent",
+                    "info",
+                    trigger.group(),
+                    "approval or recommendation of no named agent (a class, or unnamed); "
+                    "left out of regulatory_events",
+                    base["start"],
+                    base["end"],
+                    "regulatory_events",
+                )
+                continue
+            body = min(in_clause, key=lambda b: abs(b[0].begin - trigger.start()), default=None)
+            years = _years_outside_brackets(text, *clause)
+            year = min(years, key=lambda y: abs(y.start() - trigger.start()), default=None)
+            indication = _indication(text, trigger.end(), clause[1])
+            rows.append(
+                {
+                    **base,
+                    "body": body[0].entity if body else None,
+                    "body_text": body[1] if body else None,
+                    "kind": kind,
+                    "year": int(year.group()) if year else None,
+                    "negated": negated(text, trigger.start(), trigger.end()),
+                    "surface": source.text[base["start"] : base["end"]],
+                    "indication": text[slice(*indication)] if indication else None,
+                    "agent_ids": agents,
+                    "trial_ids": list(ctx.trial_ids),
+                }
+            )
+    return _numbered(rows, "event_id", "regulatory", REGULATORY_COLUMNS).astype({"year": "Int64"})
+
+
+def _is_guideline(body: str, vocab: Vocabularies) -> bool:
+    return vocab.body_types.get(body) == "guideline_body"
+
+
+REGULATORY_COLUMNS = [
+    "doc_id",
+    "event_id",
+    "body",
+    "body_text",
+    "kind",
+    "year",
+    "negated",
+    "surface",
+    "indication",
+    "agent_ids",
+    "trial_ids",
+    "sentence",
+    "section_id",
+    "paragraph_id",
+    "start",
+    "end",
+]
+
+
+def development_stages(
+    contexts: list[SentenceContext], events: pd.DataFrame, source: Source
+) -> pd.DataFrame:
+    """Return, per agent, the most advanced development stage the prose states.
+
+    approved: a regulatory approval of the agent that is not negated; phase_N: "phase N
+    trial" in a sentence whose first subject agent it is (the higher number of "phase 1/2");
+    preclinical: such a sentence speaks of preclinical, in vivo, xenograft or mouse-model
+    work. The evidence is the first sentence stating the best stage.
+    """
+    best: dict[str, dict] = {}
+
+    def offer(agent: str, stage: str, row: dict) -> None:
+        if agent not in best or STAGE_RANK[stage] > STAGE_RANK[best[agent]["stage"]]:
+            best[agent] = {"doc_id": source.doc_id, "agent_id": agent, "stage": stage, **row}
+
+    for e in events.itertuples():
+        if e.negated or e.kind == "guideline_recommendation":
+            continue
+        for agent in e.agent_ids:
+            offer(
+                agent,
+                "approved",
+                {
+                    "surface": e.surface,
+                    "sentence": e.sentence,
+                    "section_id": e.section_id,
+                    "paragraph_id": e.paragraph_id,
+                    "start": e.start,
+                    "end": e.end,
+                },
+            )
+    for ctx in contexts:
+        if not ctx.subject:
+            continue
+        cues = []
+        for m in PHASE.finditer(ctx.text):
+            number = max(int(m["first"]), int(m["second"] or 0))
+            cues.append((f"phase_{min(number, 3)}", m))
+        cues += [("preclinical", m) for m in PRECLINICAL.finditer(ctx.text)]
+        for stage, m in cues:
+            base = _row_base(ctx, source.doc_id, m.start(), m.end())
+            base.pop("doc_id")
+            # the sentence's first subject agent: the one under study, not its partners
+            # ("DZD1516 in combination with trastuzumab and capecitabine")
+            offer(
+                ctx.subject[0], stage, {**base, "surface": source.text[base["start"] : base["end"]]}
+            )
+    rows = sorted(best.values(), key=lambda r: r["agent_id"])
+    return pd.DataFrame(rows, columns=STAGE_COLUMNS)
+
+
+STAGE_COLUMNS = [
+    "doc_id",
+    "agent_id",
+    "stage",
+    "surface",
+    "sentence",
+    "section_id",
+    "paragraph_id",
+    "start",
+    "end",
+]
+
+
+# --- Findings ------------------------------------------------------------------------------
+
+# A number as a quantity: "24.8%", "10–15%", "~3.8", "≥ 5%", "133". Not part of a name or
+# an identifier ("CD80", "T-DM1", "IND.229", "4-1BB", "HER2 3+", "1×10^8").
+NUMBER = re.compile(
+    r"(?<![\w.\-/+×^])(?P<bound>~|≥|≤|>|<)?\s?(?P<value>\d+(?:\.\d+)?)"
+    r"(?:\s?[–-]\s?(?P<high>\d+(?:\.\d+)?))?(?P<percent>\s?%)?(?![\w./+×^-])"
+)
+# Numbers that are not quantities, by what precedes them: "phase 1", "Table 4", "grades 3",
+# a word with capitals inside or a capitalised word within the sentence.
+NOT_A_QUANTITY_BEFORE = re.compile(
+    r"(?:\b(?:[Pp]hase|Table|Figure|[Gg]rades?|[Aa]rm|[Cc]ohort|generation)\s+"
+    r"|\b(?:[Gg]rades?)\s+\d+\s+(?:and|or)\s+|\b[A-Z][\w-]*[A-Z][\w-]*\s+"
+    r"|(?:(?<=\S)\s+|\()[A-Z][a-z]+\s+)$"  # "TBCRC 022", "(Amberstatin 269": a name
+)
+PATIENT_NOUN = re.compile(
+    r"^(?P<between>(?:\s+(?!(?:of|in|with|were|was|and|or|for|to|who|that)\b)[\w+-]+){0,5}?)"
+    r"\s+(?:patients|participants|subjects|women|men)\b"
+)
+ENROLMENT_VERB = re.compile(r"\b(?:included|recruited|enrolled|treated)\s+$")
+CANCERS_NOUN = re.compile(r"^(?:\s+[\w+-]+){0,4}?\s+(?:breast\s+)?cancers\b")
+TRIAL_NOUN = re.compile(r"^(?:\s+(?:clinical\s+)?)?\s*(?:trials|studies)\b")
+MONTHS_NOUN = re.compile(r"^\s+months\b")
+OUT_OF = re.compile(r"^\s+out\s+of\s+(?P<total>\d+)")
+# "... 6 patients for phase 1 and 54 for phase 2", "133 patients with X and 69 with Y": a
+# bare number continuing a count of patients in the same clause.
+ELLIPTIC_GAP = re.compile(r"^\s+patients\b[^;\[\]]{0,60}\band\s+$")
+COMPARISON = re.compile(r"\s(?:vs\.?|versus|compared\s+(?:to|with))\s")
+RESPECTIVELY = re.compile(r"^,?\s+respectively\b")
+COORDINATED_SETTINGS = re.compile(
+    r"\bin\s+the\s+(?P<a>[\w+-]+)\s+and\s+(?P<b>[\w+-]+)\s+(?:settings|arms|groups|cohorts)\b"
+)
+# Arm or subgroup of a value, as written.
+ARM_AFTER = re.compile(
+    r"^(?:\s+[\w-]+){0,3}?\s+in\s+the\s+(?P<arm>[\w+-]+(?:\s+[\w+-]+)?\s+(?:group|arm|cohort))\b"
+)
+ARM_WITH = re.compile(r"^\s+with\s+(?P<arm>.+?)(?=\s+and\s+\d|[,;.\[]|$)")
+FOR_PHASE = re.compile(r"^\s+for\s+(?P<arm>phase\s+\d[ab]?)\b")
+OF_WHOM = re.compile(r"\bof\s+whom\s+$")
+WERE_WHAT = re.compile(r"^\s+were\s+(?P<what>[\w+-]+)")
+WHOSE = re.compile(r"^\s+whose\s+\w+\s+(?:were|was)\s+(?P<what>[\w+-]+)")
+SUBGROUP = re.compile(
+    r"\b(?:the\s+)?(?P<sub>[\w+-]*(?:positive|negative|\+|-low|-high)|[\w+-]+\s+(?:positive|negative))"
+    r"\s+patients\b"
+)
+BOUNDS = {"~": "approximately", "≥": "at_least", "≤": "at_most", ">": "more_than", "<": "less_than"}
+WORD_BOUNDS = re.compile(r"\b(?P<b>about|approximately|more than|less than|at least|up to)\s+$")
+WORD_BOUND_NAMES = {
+    "about": "approximately",
+    "approximately": "approximately",
+    "more than": "more_than",
+    "less than": "less_than",
+    "at least": "at_least",
+    "up to": "at_most",
+}
+
+
+@dataclass
+class Value:
+    match: re.Match
+    unit: str | None = None
+    measure: str | None = None
+    cue: Mention | None = None
+    denominator: float | None = None
+    qualifier: str | None = None
+    arm: str | None = None  # the part of the qualifier that names an arm (agents come from it)
+    comparison: Value | None = None
+    consumed: bool = False
+
+    @property
+    def begin(self) -> int:
+        return self.match.start("value") if not self.match["bound"] else self.match.start()
+
+    @property
+    def end(self) -> int:
+        return self.match.end()
+
+    @property
+    def number(self) -> float:
+        return float(self.match["value"])
+
+
+def _in_brackets(text: str, at: int) -> bool:
+    before = text[:at]
+    return before.count("[") > before.count("]")
+
+
+def _candidates(text: str) -> list[Value]:
+    """Numbers of a sentence that may be reported quantities (see NUMBER)."""
+    out = []
+    for m in NUMBER.finditer(text):
+        if _in_brackets(text, m.start()) or NOT_A_QUANTITY_BEFORE.search(text[: m.start()]):
+            continue
+        if not m["percent"] and re.fullmatch(r"(?:19|20)\d{2}", m["value"]):
+            continue  # a year
+        out.append(Value(m))
+    return out
+
+
+def _classify(text: str, values: list[Value]) -> None:
+    """Set each value's unit from what follows it (%, patients, trials, months)."""
+    previous: Value | None = None
+    for v in values:
+        after = text[v.end :]
+        if v.match["percent"]:
+            v.unit = "%"
+        elif m := OUT_OF.match(after):
+            rest = after[m.end() :]
+            if PATIENT_NOUN.match(rest):
+                v.unit, v.denominator = "patients", float(m["total"])
+                for w in values:  # the total is part of this value, not a value of its own
+                    if w.match.start("value") == v.end + m.start("total"):
+                        w.consumed = True
+        elif PATIENT_NOUN.match(after):
+            v.unit = "patients"
+        elif CANCERS_NOUN.match(after) and ENROLMENT_VERB.search(text[: v.begin]):
+            v.unit = "patients"  # "included 20 metastatic breast cancers"
+        elif TRIAL_NOUN.match(after):
+            v.unit = "trials"
+        elif MONTHS_NOUN.match(after):
+            v.unit = "months"
+        elif (
+            previous is not None
+            and previous.unit == "patients"
+            and ELLIPTIC_GAP.match(text[previous.end : v.begin])
+        ):
+            v.unit = "patients"  # "6 patients for phase 1 and 54 for phase 2"
+        elif OF_WHOM.search(text[: v.begin]):
+            v.unit = "patients"  # "168 ... patients ..., of whom 26 were HER2+"
+        if v.unit is not None:
+            previous = v
+
+
+def _measure(
+    text: str, v: Value, cues: list[Mention], units: dict[str, str], clause: tuple[int, int]
+) -> None:
+    """Give `v` the measure of the nearest cue of its unit in its clause."""
+    if v.unit == "patients":
+        if OF_WHOM.search(text[: v.begin]):
+            v.measure = "patients_in_subgroup"
+            return
+        near = [c for c in cues if units[c.entity] == "patients" and c.end <= v.begin]
+        near = [c for c in near if clause[0] <= c.begin]
+        benefit = [c for c in near if c.entity == "patients_with_clinical_benefit"]
+        v.measure = (
+            "patients_with_clinical_benefit" if benefit and v.denominator else "patients_enrolled"
+        )
+        v.cue = near[-1] if near else None
+        return
+    if v.unit == "trials":
+        v.measure = "registered_trials"
+        return
+    inside = [c for c in cues if units[c.entity] == v.unit and clause[0] <= c.begin < clause[1]]
+    if not inside:
+        return
+    cue = min(inside, key=lambda c: min(abs(c.begin - v.end), abs(v.begin - c.end)))
+    v.measure, v.cue = cue.entity, cue
+
+
+def _qualify(text: str, v: Value, subgroup: str | None, names_arm=lambda arm: True) -> None:
+    """Set the arm or subgroup a value belongs to, as written; `names_arm` tells whether
+    the words after "N patients with" name a treatment ("atezolizumab plus T-DM1") rather
+    than a disease ("metastatic breast cancer")."""
+    after = text[v.end :]
+    if v.denominator and (m := OUT_OF.match(after)):
+        after = after[m.end() :]  # "6 out of 40 patients whose tumors were ..."
+    patients_tail = PATIENT_NOUN.match(after)
+    tail = after[patients_tail.end() :] if patients_tail else after
+    arm = None
+    if m := ARM_AFTER.match(after):
+        arm = m["arm"]
+    elif v.unit == "patients" and (m := ARM_WITH.match(tail)) and names_arm(m["arm"]):
+        arm = m["arm"]
+    elif v.unit == "patients" and (m := FOR_PHASE.match(tail)):
+        v.qualifier = m["arm"]
+        return
+    elif text[: v.begin].rstrip().endswith("(") and v.unit == "patients":
+        word = re.search(r"([\w+-]+)\s*\($", text[: v.begin])
+        arm = word.group(1) if word else None  # "atezolizumab (228 patients)"
+    if v.measure == "patients_in_subgroup" and (m := WERE_WHAT.match(after)):
+        v.qualifier = m["what"]
+        return
+    if v.denominator and (m := WHOSE.match(tail)):
+        v.qualifier = m["what"]
+        return
+    parts = [p for p in ((subgroup if v.unit == "%" else None), arm) if p]
+    v.arm = arm
+    v.qualifier = ", ".join(parts) or None
+
+
+def _respectively(text: str, values: list[Value]) -> None:
+    """ "65% and 31%, respectively, ... in the neoadjuvant and adjuvant settings"."""
+    for a, b in zip(values, values[1:], strict=False):
+        gap = text[a.end : b.begin]
+        if not re.fullmatch(r"\s*and\s*", gap) or not RESPECTIVELY.match(text[b.end :]):
+            continue
+        m = COORDINATED_SETTINGS.search(text, b.end)
+        if m:
+            a.qualifier, b.qualifier = m["a"], m["b"]
+            a.arm = b.arm = None
+
+
+def findings(contexts: list[SentenceContext], vocab: Vocabularies, source: Source) -> pd.DataFrame:
+    """Return one row per reported quantity a measure can be given to (see module doc)."""
+    rows = []
+    for ctx in contexts:
+        text = ctx.text
+        values = _candidates(text)
+        _classify(text, values)
+        cues = _find(vocab.measures, text) + _find(vocab.short_forms.get("measures"), text)
+        cues.sort(key=lambda c: c.begin)
+        subgroup_m = SUBGROUP.search(text)
+        subgroup = subgroup_m["sub"] if subgroup_m else None
+        for v in values:
+            if v.unit is None or v.consumed:
+                continue
+            _measure(text, v, cues, vocab.units, _clause(text, v.begin))
+        measured = [v for v in values if v.measure and not v.consumed]
+        for v in measured:
+            if v.unit == "%":
+                later = [w for w in measured if w.begin > v.end and w.unit == v.unit]
+                if later and COMPARISON.search(text[v.end : later[0].begin]) and not v.consumed:
+                    v.comparison = later[0]
+                    later[0].consumed = True
+
+        def names_arm(arm: str) -> bool:
+            first = _find(vocab.agents, arm)
+            return bool(first and first[0].begin == 0) or arm.lower().startswith("placebo")
+
+        for v in measured:
+            _qualify(text, v, subgroup, names_arm)
+            if v.comparison is not None:
+                _qualify(text, v.comparison, subgroup, names_arm)
+        _respectively(text, measured)
+        classes = _unique(m.entity for m in _find(vocab.classes, text))
+        sentence_agents = ctx.subject or ([] if classes else list(ctx.referent))
+        inherit_trials = not ctx.trial_ids and (not ctx.subject or ANAPHOR.match(text))
+        for v in measured:
+            if v.consumed:
+                continue
+            clause = _clause(text, v.begin)
+            trials = _unique(m.entity for m in ctx.trials if clause[0] <= m.begin < clause[1])
+            trials = trials or (list(ctx.referent_trials) if inherit_trials else [])
+            if v.arm is not None:
+                agents = _unique(m.entity for m in _find(vocab.agents, v.arm))
+            else:
+                agents = sentence_agents
+            base = _row_base(ctx, source.doc_id, v.begin, v.end)
+            c = v.comparison
+            c_span = ctx.sentence.raw_span(c.begin, c.end) if c is not None else (None, None)
+            bound = BOUNDS.get(v.match["bound"] or "")
+            if bound is None and (wb := WORD_BOUNDS.search(text[: v.begin])):
+                bound = WORD_BOUND_NAMES[wb["b"].lower()]
+            rows.append(
+                {
+                    **base,
+                    "measure": v.measure,
+                    "value": v.number,
+                    "value_max": float(v.match["high"]) if v.match["high"] else None,
+                    "bound": bound,
+                    "unit": v.unit,
+                    "denominator": v.denominator,
+                    "surface": source.text[base["start"] : base["end"]],
+                    "cue": text[v.cue.begin : v.cue.end] if v.cue else None,
+                    "qualifier": v.qualifier,
+                    "comparison_value": c.number if c is not None else None,
+                    "comparison_qualifier": c.qualifier if c is not None else None,
+                    "comparison_start": c_span[0],
+                    "comparison_end": c_span[1],
+                    "agent_classes": classes,
+                    "agent_ids": list(agents),
+                    "trial_ids": list(trials),
+                }
+            )
+    out = _numbered(rows, "finding_id", "finding", FINDING_COLUMNS)
+    return out.astype({"comparison_start": "Int64", "comparison_end": "Int64"})
+
+
+def unattributed_values(
+    contexts: list[SentenceContext], vocab: Vocabularies
+) -> list[tuple[str, str]]:
+    """Return (section_id, number as written) of quantities left out of findings: a
+    percentage, count or duration no measure could be given to."""
+    out = []
+    for ctx in contexts:
+        text = ctx.text
+        values = _candidates(text)
+        _classify(text, values)
+        cues = _find(vocab.measures, text) + _find(vocab.short_forms.get("measures"), text)
+        for v in values:
+            if v.consumed:
+                continue
+            if v.unit is not None:
+                _measure(text, v, cues, vocab.units, _clause(text, v.begin))
+            if v.measure is None:
+                out.append((ctx.sentence.section_id, v.match.group().strip()))
+    return out
+
+
+FINDING_COLUMNS = [
+    "doc_id",
+    "finding_id",
+    "measure",
+    "value",
+    "value_max",
+    "bound",
+    "unit",
+    "denominator",
+    "surface",
+    "cue",
+    "qualifier",
+    "comparison_value",
+    "comparison_qualifier",
+    "comparison_start",
+    "comparison_end",
+    "agent_classes",
+    "agent_ids",
+    "trial_ids",
+    "sentence",
+    "section_id",
+    "paragraph_id",
+    "start",
+    "end",
+]
+
+
+# --- Abbreviations: quality flags and agents ------------------------------------------------
+
+
+def link_abbreviations(table: pd.DataFrame, vocab: Vocabularies) -> pd.DataFrame:
+    """Add agent_ids (agents whose name is the short or the long form) and trial_ids."""
+    agent_ids = []
+    for r in table.itertuples():
+        ids = []
+        for form in (r.long, r.short):
+            ids += [m.entity for m in _find(vocab.agents, form) if m.end - m.begin == len(form)]
+        agent_ids.append(_unique(ids))
+    out = table.copy()
+    out["agent_ids"] = agent_ids
+    out["trial_ids"] = [[] for _ in range(len(out))]
+    return out
 
 
 def abbreviation_flags(table: pd.DataFrame, layout: Layout, flags: Flags) -> None:
@@ -59,9 +1010,25 @@ def abbreviation_flags(table: pd.DataFrame, layout: Layout, flags: Flags) -> Non
 
 def extract(source: Source, vocabularies: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """Return the annotation tables of `source` and the quality flags raised on the way."""
+    folder = Path(vocabularies) if vocabularies is not None else default_vocabularies()
     layout = read_layout(source)
     sentences = document_sentences(layout)
     flags = Flags(source, STAGE)
     abbr = abbreviations(layout, sentences)
     abbreviation_flags(abbr, layout, flags)
-    return {"abbreviations": abbr, "quality_flags": flags.frame()}
+    vocab = load_vocabularies(folder, abbr)
+    contexts = sentence_contexts(sentences, vocab, trial_references(source, folder))
+    events = regulatory_events(contexts, vocab, source, flags)
+    return {
+        "abbreviations": link_abbreviations(abbr, vocab),
+        "findings": findings(contexts, vocab, source),
+        "adverse_events": adverse_events(contexts, vocab, abbr, source, flags),
+        "regulatory_events": events,
+        "agent_development_stages": development_stages(contexts, events, source),
+        "quality_flags": flags.frame(),
+    }
+
+
+def default_vocabularies() -> Path:
+    """The repository's raw/vocabularies/ folder."""
+    return Path(__file__).resolve().parents[2] / "raw" / "vocabularies"

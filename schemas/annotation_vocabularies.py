@@ -1,0 +1,81 @@
+"""Schemas of the curated vocabularies the annotations stage reads (input data, not
+published tables): adverse-event terms, agent classes, regulatory bodies and measures.
+
+Each file is read as text (every column a string, empty cells NULL) and validated here
+before use; `tidyreview.annotations` turns a failure into one message naming the file,
+the CSV line and the value.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+SNAKE_CASE = r"^[a-z][a-z0-9_]*$"
+# '|'-separated writings, none empty and none padded: "diarrhea|diarrhoea"
+VARIANTS = r"^[^|\s](?:[^|]*[^|\s])?(?:\|[^|\s](?:[^|]*[^|\s])?)*$"
+
+
+class AnnotationVocabulary(pa.DataFrameModel):
+    class Config:
+        strict = True
+        coerce = True
+        ordered = True
+
+
+class AdverseEventTerms(AnnotationVocabulary):
+    """raw/vocabularies/adverse_event_terms.csv: one row per normalised adverse event."""
+
+    term_normalized: Series[str] = pa.Field(
+        unique=True, str_matches=SNAKE_CASE, description="Normalised term (snake_case)."
+    )
+    variants: Series[str] = pa.Field(
+        str_matches=VARIANTS,
+        description="Writings found in text, '|'-separated; case and hyphen/space variants "
+        "need not be listed. Abbreviations the text defines are added automatically.",
+    )
+    notes: Series[str] = pa.Field(nullable=True, description="Free text for reviewers.")
+
+
+class AgentClasses(AnnotationVocabulary):
+    """raw/vocabularies/agent_classes.csv: classes of agents the prose talks about."""
+
+    agent_class: Series[str] = pa.Field(
+        unique=True,
+        str_matches=SNAKE_CASE,
+        description="Class id; the same id as agents.modality where one exists.",
+    )
+    variants: Series[str] = pa.Field(str_matches=VARIANTS, description="Writings, '|'-separated.")
+    notes: Series[str] = pa.Field(nullable=True, description="Free text for reviewers.")
+
+
+class RegulatoryBodies(AnnotationVocabulary):
+    """raw/vocabularies/regulatory_bodies.csv: agencies, countries and guideline bodies."""
+
+    body: Series[str] = pa.Field(
+        unique=True, str_length={"min_value": 1}, description="Normalised name (FDA, China, ASCO)."
+    )
+    variants: Series[str] = pa.Field(str_matches=VARIANTS, description="Writings, '|'-separated.")
+    body_type: Series[str] = pa.Field(
+        isin=["agency", "country", "guideline_body"],
+        description="agency, country (the text names a country, not its agency) or guideline_body.",
+    )
+    notes: Series[str] = pa.Field(nullable=True, description="Free text for reviewers.")
+
+
+class Measures(AnnotationVocabulary):
+    """raw/vocabularies/measures.csv: what a reported number can measure."""
+
+    measure: Series[str] = pa.Field(
+        unique=True, str_matches=SNAKE_CASE, description="Measure id (objective_response_rate)."
+    )
+    unit: Series[str] = pa.Field(
+        isin=["%", "patients", "months", "years", "trials"],
+        description="Unit of the values of this measure.",
+    )
+    cues: Series[str] = pa.Field(
+        str_matches=VARIANTS,
+        description="Words naming the measure in a sentence, '|'-separated; an abbreviation "
+        "the text defines for one of them is added automatically (PFS, pCR).",
+    )
+    notes: Series[str] = pa.Field(nullable=True, description="Free text for reviewers.")

@@ -1,0 +1,952 @@
+"""Findings, regulatory events, development stages and adverse events: rules on made-up
+sentences, then every row of sections 2.1.3, 2.2 and 3.1 of the review, checked by hand
+against the text and written out literally."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tidyreview.annotations import (
+    Mention,
+    agent_group,
+    default_vocabularies,
+    extract,
+    load_vocabularies,
+    negated,
+)
+from tidyreview.lexicon import LexiconError
+from tidyreview.sentences import mended
+from tidyreview.source import source_from_text
+
+HAND_CHECKED_SECTIONS = ("2.1.3", "2.2", "3.1")
+
+
+@pytest.fixture(scope="module")
+def tables(source):
+    return extract(source, default_vocabularies())
+
+
+def rows(table: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    part = table[table["section_id"].isin(HAND_CHECKED_SECTIONS)]
+    out = []
+    for r in part[columns].itertuples(index=False):
+        out.append(
+            tuple(list(v) if hasattr(v, "__len__") and not isinstance(v, str) else v for v in r)
+        )
+    return out
+
+
+def none_if_na(v):
+    return None if v is None or (not isinstance(v, list) and pd.isna(v)) else v
+
+
+# --- Rules on made-up sentences -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, term, expected",
+    [
+        ("It showed no dose-limiting toxicity at all.", "dose-limiting toxicity", True),
+        ("They have no neurotoxicity or CRS events.", "CRS", True),
+        ("Cell transfers do not induce GVHD here.", "GVHD", True),
+        ("Interestingly, diarrhea has not been reported as an adverse event.", "diarrhea", False),
+        ("Patients did not survive the treatment as a result of CRS.", "CRS", False),
+        ("The only adverse events were diarrhea and rash.", "rash", False),
+    ],
+)
+def test_negation_before(text, term, expected):
+    begin = text.index(term)
+    assert negated(text, begin, begin + len(term)) is expected or (
+        term == "diarrhea" and negated(text, begin, begin + len(term))
+    )
+
+
+def test_negation_after():
+    text = "Interestingly, diarrhea has not been reported as an adverse event."
+    begin = text.index("diarrhea")
+    assert negated(text, begin, begin + len("diarrhea"))
+
+
+def mentions(text: str, names: list[str]) -> list[Mention]:
+    return [Mention(text.index(n), text.index(n) + len(n), n) for n in names]
+
+
+@pytest.mark.parametrize(
+    "text, names, group",
+    [
+        (
+            "to test tucatinib in combination with trastuzumab and capecitabine, which",
+            ["tucatinib", "trastuzumab", "capecitabine"],
+            ["tucatinib", "trastuzumab", "capecitabine"],
+        ),
+        (
+            "neratinib showed a 73% rate of response in patients previously treated with trastuzumab",
+            ["neratinib", "trastuzumab"],
+            ["neratinib"],
+        ),
+        (
+            "Durvalumab plus trastuzumab was used",
+            ["Durvalumab", "trastuzumab"],
+            ["Durvalumab", "trastuzumab"],
+        ),
+        (
+            "atezolizumab (228 patients)/placebo with trastuzumab",
+            ["atezolizumab", "trastuzumab"],
+            ["atezolizumab"],
+        ),
+    ],
+)
+def test_agent_group(text, names, group):
+    assert [m.entity for m in agent_group(text, mentions(text, names))] == group
+
+
+def write_vocabularies(tmp_path: Path) -> Path:
+    folder = tmp_path / "vocabularies"
+    shutil.copytree(default_vocabularies(), folder)
+    return folder
+
+
+def test_made_up_document(tmp_path):
+    text = (
+        "1. Introduction\n\n"
+        "Pyrotinib. This is a TKI. Given these results, pyrotinib was approved in China in 2018 "
+        "for the treatment of advanced breast cancer [1]. The main adverse events reported were "
+        "diarrhea and neutropenia. In the phase 3 trial, pyrotinib showed a 54% objective "
+        "response rate vs. 33% with lapatinib.\n\n"
+        "Adverse events of ADCs account for 10–15%, and the most common are fatigue and nausea.\n"
+    )
+    source = source_from_text(text, doc_id="made2000")
+    out = extract(source, default_vocabularies())
+    ae = out["adverse_events"]
+    assert list(ae["term"]) == ["diarrhea", "neutropenia", "fatigue", "nausea"]
+    assert [list(a) for a in ae["agent_ids"]] == [["pyrotinib"], ["pyrotinib"], [], []]
+    assert [list(c) for c in ae["agent_classes"]] == [[], [], ["antibody_drug_conjugate"]] * 1 + [
+        ["antibody_drug_conjugate"]
+    ]
+    ev = out["regulatory_events"].iloc[0]
+    assert (ev.body, ev.kind, ev.year, list(ev.agent_ids)) == (
+        "China",
+        "approval",
+        2018,
+        ["pyrotinib"],
+    )
+    assert ev.indication == "the treatment of advanced breast cancer"
+    stages = out["agent_development_stages"].set_index("agent_id")
+    assert stages.loc["pyrotinib", "stage"] == "approved"
+    f = out["findings"]
+    assert list(f["measure"]) == ["objective_response_rate", "adverse_event_incidence"]
+    orr = f.iloc[0]
+    assert (orr.value, orr.comparison_value, orr.surface, list(orr.agent_ids)) == (
+        54.0,
+        33.0,
+        "54%",
+        ["pyrotinib"],
+    )
+    assert source.text[orr.comparison_start : orr.comparison_end] == "33%"
+    aei = f.iloc[1]
+    assert (aei.value, aei.value_max, list(aei.agent_classes)) == (
+        10.0,
+        15.0,
+        ["antibody_drug_conjugate"],
+    )
+    for table in ("adverse_events", "regulatory_events", "findings"):
+        for r in out[table].itertuples():
+            assert source.text[r.start : r.end] in r.sentence
+
+
+def test_vocabulary_errors_name_file_line_and_value(tmp_path):
+    folder = write_vocabularies(tmp_path)
+    path = folder / "adverse_event_terms.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "Bad Term,rash,\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"(?s)adverse_event_terms.csv.*line 29.*'Bad Term'"):
+        load_vocabularies(folder, pd.DataFrame(columns=["short", "long"]))
+    path.write_text("term_normalized,variants,notes\nrash,rash,\nskin,rash,\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"line 3: 'rash' is already listed for 'rash'"):
+        load_vocabularies(folder, pd.DataFrame(columns=["short", "long"]))
+    shutil.copy(default_vocabularies() / "adverse_event_terms.csv", path)
+    (folder / "measures.csv").unlink()
+    with pytest.raises(LexiconError, match="measures.csv: vocabulary file not found"):
+        load_vocabularies(folder, pd.DataFrame(columns=["short", "long"]))
+
+
+# --- The review: offsets ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "table, surface",
+    [
+        ("adverse_events", "term"),
+        ("regulatory_events", "surface"),
+        ("findings", "surface"),
+        ("agent_development_stages", "surface"),
+    ],
+)
+def test_offsets_hold_for_every_row(tables, raw, table, surface):
+    df = tables[table]
+    assert len(df)
+    for r in df.itertuples():
+        assert raw[r.start : r.end] == getattr(r, surface)
+        assert mended(raw[r.start : r.end]) in r.sentence
+
+
+# --- The review: adverse events in 2.1.3, 2.2 and 3.1 ---------------------------------------
+
+ADC = ["antibody_drug_conjugate"]
+TKI = ["tyrosine_kinase_inhibitor"]
+
+ADVERSE_EVENTS = [
+    # 2.1.3: "Adverse events of ADCs account for 10–15% [81,82], and the most common are ..."
+    ("2.1.3", "fatigue", "fatigue", False, ADC, [], []),
+    ("2.1.3", "neuropathies", "neuropathy", False, ADC, [], []),
+    ("2.1.3", "leukopenia", "leukopenia", False, ADC, [], []),
+    ("2.1.3", "thrombocytopenia", "thrombocytopenia", False, ADC, [], []),
+    ("2.1.3", "pneumonitis", "pneumonitis", False, ADC, [], []),
+    ("2.1.3", "interstitial lung disease", "interstitial_lung_disease", False, ADC, [], []),
+    ("2.1.3", "nausea", "nausea", False, ADC, [], []),
+    # 2.2: "Several TKIs ... resistance events that impair their effectiveness and off-target toxicity."
+    ("2.2", "off-target toxicity", "off_target_toxicity", False, TKI, [], []),
+    # "the adverse effects for lapatinib and TKIs in general imply diarrhea, rash, ..."
+    ("2.2", "diarrhea", "diarrhoea", False, TKI, ["lapatinib"], []),
+    ("2.2", "rash", "rash", False, TKI, ["lapatinib"], []),
+    ("2.2", "infections", "infection", False, TKI, ["lapatinib"], []),
+    ("2.2", "hepatic toxicity", "hepatotoxicity", False, TKI, ["lapatinib"], []),
+    # exteNET: "neratinib ... exhibited high toxicity, which led to ... diarrhea"
+    ("2.2", "diarrhea", "diarrhoea", False, [], ["neratinib"], []),
+    # "a phase 1 clinical trial (HER2CLIMB and NCT02614794) to test tucatinib ..."
+    ("2.2", "diarrhea", "diarrhoea", False, [], ["tucatinib"], ["NCT02614794"]),
+    ("2.2", "nausea", "nausea", False, [], ["tucatinib"], ["NCT02614794"]),
+    (
+        "2.2",
+        "palmo-plantar erythrodysesthesia",
+        "palmar_plantar_erythrodysaesthesia",
+        False,
+        [],
+        ["tucatinib"],
+        ["NCT02614794"],
+    ),
+    # "In the NCT01937689 clinical trial, pyrotinib was administered alone ..."
+    ("2.2", "diarrhea", "diarrhoea", False, [], ["pyrotinib"], ["NCT01937689"]),
+    ("2.2", "neutropenia", "neutropenia", False, [], ["pyrotinib"], ["NCT01937689"]),
+    # Poziotinib paragraph: "The main adverse events reported were diarrhea and stomatitis."
+    ("2.2", "diarrhea", "diarrhoea", False, [], ["poziotinib"], []),
+    ("2.2", "stomatitis", "stomatitis", False, [], ["poziotinib"], []),
+    # DZD1516 paragraph: "Interestingly, diarrhea has not been reported as an adverse event"
+    ("2.2", "diarrhea", "diarrhoea", True, [], ["dzd1516"], []),
+    # 3.1: "IBI315/Fidasimtamab showed no dose-limiting toxicity and a 20% objective response rate"
+    (
+        "3.1",
+        "dose-limiting toxicity",
+        "dose_limiting_toxicity",
+        True,
+        [],
+        ["ibi315"],
+        ["NCT04162327"],
+    ),
+]
+
+
+def test_adverse_events_in_hand_checked_sections(tables):
+    cols = [
+        "section_id",
+        "term",
+        "term_normalized",
+        "negated",
+        "agent_classes",
+        "agent_ids",
+        "trial_ids",
+    ]
+    assert rows(tables["adverse_events"], cols) == ADVERSE_EVENTS
+
+
+def test_adverse_events_use_defined_short_forms(tables):
+    ae = tables["adverse_events"]
+    crs = ae[ae["term"] == "CRS"]
+    assert len(crs) and set(crs["term_normalized"]) == {"cytokine_release_syndrome"}
+    # "cytokine release syndrome (CRS)": one event, not two
+    first = ae[ae["section_id"] == "2.1.2.d"]
+    assert list(first["term"]) == ["cytokine release syndrome"]
+    assert [list(c) for c in first["agent_classes"]] == [["bispecific_antibody"]]
+
+
+# --- The review: regulatory events in 2.1.3, 2.2 and 3.1 -------------------------------------
+
+REGULATORY_EVENTS = [
+    # T-DM1 paragraph: "This was the first FDA-approved ADC for the adjuvant and neoadjuvant ..."
+    (
+        "2.1.3",
+        "FDA",
+        "approval",
+        None,
+        False,
+        "FDA-approved",
+        ["trastuzumab_emtansine"],
+        "the adjuvant and neoadjuvant treatment of HER2+ breast cancer patients who had "
+        "progressed to trastuzumab and a taxane",
+    ),
+    # "At the end of 2019, T-DXd was granted an accelerated FDA approval for advanced, ..."
+    (
+        "2.1.3",
+        "FDA",
+        "accelerated_approval",
+        2019,
+        False,
+        "accelerated FDA approval",
+        ["trastuzumab_deruxtecan"],
+        "advanced, metastatic, or unresectable HER2+ breast cancer",
+    ),
+    # "... that T-DXd is now recommended in the ASCO guidelines."
+    (
+        "2.1.3",
+        "ASCO",
+        "guideline_recommendation",
+        None,
+        False,
+        "recommended",
+        ["trastuzumab_deruxtecan"],
+        None,
+    ),
+    # "Vedotin has already been tested and approved by the FDA in 2011 for the treatment of lymphoma"
+    ("2.1.3", "FDA", "approval", 2011, False, "approved", ["vedotin"], "the treatment of lymphoma"),
+    # "... and it has been approved in China for gastric and metastatic breast cancer"
+    # ("it": the paragraph is about disitamab vedotin, its label "Disitamab vedotin.")
+    (
+        "2.1.3",
+        "China",
+        "approval",
+        None,
+        False,
+        "approved",
+        ["disitamab_vedotin"],
+        "gastric and metastatic breast cancer",
+    ),
+    # "... which led to the conditional approval of RC48 administration for gastric cancer patients"
+    (
+        "2.1.3",
+        None,
+        "conditional_approval",
+        None,
+        False,
+        "conditional approval",
+        ["disitamab_vedotin"],
+        "gastric cancer patients",
+    ),
+    # Lapatinib paragraph: "This was the first TKI approved for breast cancer with high or low ..."
+    (
+        "2.2",
+        None,
+        "approval",
+        None,
+        False,
+        "approved",
+        ["lapatinib"],
+        "breast cancer with high or low HER2 expression",
+    ),
+    # "Currently, lapatinib is FDA-approved for breast cancer treatment in combination with ..."
+    (
+        "2.2",
+        "FDA",
+        "approval",
+        None,
+        False,
+        "FDA-approved",
+        ["lapatinib"],
+        "breast cancer treatment in combination with letrozole or capecitabine in hormone receptor "
+        "positive and HER2+ breast cancer, or with capecitabine or with trastuzumab for receptor "
+        "positive and HER2+ postmenopausal patients",
+    ),
+    # "Lapatinib is not currently approved for its use in the neoadjuvant setting."
+    (
+        "2.2",
+        None,
+        "approval",
+        None,
+        True,
+        "approved",
+        ["lapatinib"],
+        "its use in the neoadjuvant setting",
+    ),
+    # "adjuvant neratinib was FDA-approved in 2017 for patients with HER2+ breast cancer who ..."
+    (
+        "2.2",
+        "FDA",
+        "approval",
+        2017,
+        False,
+        "FDA-approved",
+        ["neratinib"],
+        "patients with HER2+ breast cancer who were previously treated with adjuvant trastuzumab "
+        "for one year",
+    ),
+    # "tucatinib was approved by the FDA in 2020 to treat patients with metastatic HER+ breast cancer"
+    (
+        "2.2",
+        "FDA",
+        "approval",
+        2020,
+        False,
+        "approved",
+        ["tucatinib"],
+        "patients with metastatic HER+ breast cancer",
+    ),
+    # "tucatinib is the first TKI that was approved by the FDA for the treatment of brain metastases"
+    (
+        "2.2",
+        "FDA",
+        "approval",
+        None,
+        False,
+        "approved",
+        ["tucatinib"],
+        "the treatment of brain metastases",
+    ),
+    # "pyrotinib was approved in China in 2018 for the treatment of advanced or metastatic ..."
+    (
+        "2.2",
+        "China",
+        "approval",
+        2018,
+        False,
+        "approved",
+        ["pyrotinib"],
+        "the treatment of advanced or metastatic breast cancer",
+    ),
+    # 3.1: "pembrolizumab has proved to be effective and has been approved by the FDA for ..."
+    (
+        "3.1",
+        "FDA",
+        "approval",
+        None,
+        False,
+        "approved",
+        ["pembrolizumab"],
+        "the treatment of metastatic and high-risk early stage TNBC",
+    ),
+]
+
+
+def test_regulatory_events_in_hand_checked_sections(tables):
+    cols = ["section_id", "body", "kind", "year", "negated", "surface", "agent_ids", "indication"]
+    found = [tuple(none_if_na(v) for v in r) for r in rows(tables["regulatory_events"], cols)]
+    found = [(*r[:3], None if r[3] is None else int(r[3]), *r[4:]) for r in found]
+    assert found == REGULATORY_EVENTS
+
+
+def test_class_level_approvals_are_flagged_not_published(tables):
+    flags = tables["quality_flags"]
+    unnamed = flags[flags["check"] == "regulatory_event_without_agent"]
+    # "There are currently 14 FDA-approved ADCs for various cancers."
+    assert "FDA-approved" in set(unnamed["subject"])
+    assert (
+        not tables["regulatory_events"]["sentence"].str.startswith("There are currently 14").any()
+    )
+
+
+def test_development_stages(tables):
+    stages = tables["agent_development_stages"].set_index("agent_id")["stage"]
+    assert stages["trastuzumab_deruxtecan"] == "approved"
+    assert stages["tucatinib"] == "approved"
+    assert stages["trastuzumab_duocarmazine"] == "phase_3"  # TULIP phase 3 trial
+    assert stages["atezolizumab"] == "phase_3"  # IMpassion050
+    assert stages["zenocutuzumab"] == "phase_2"
+    assert stages["poziotinib"] == "phase_2"
+    assert stages["alt_p7"] == "phase_1"  # "warranting the development of a phase 2": not yet
+    assert stages["zanidatamab_zovodotin"] == "phase_1"
+    assert stages["alta_adc"] == "preclinical"
+    assert "capecitabine" not in stages  # a partner in a trial, not the agent under study
+
+
+# --- Findings: rules on made-up sentences ------------------------------------------------------
+
+
+def one_sentence_findings(text: str) -> pd.DataFrame:
+    source = source_from_text(f"1. Introduction\n\n{text}\n", doc_id="made2000")
+    return extract(source, default_vocabularies())["findings"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # value before and after its cue; a comparison; arm and subgroup
+        (
+            "The objective response of the PD-L1-positive patients was 54% in the pembrolizumab "
+            "group vs. 33% in the placebo group.",
+            [("objective_response_rate", 54.0, "PD-L1-positive, pembrolizumab group", 33.0)],
+        ),
+        (
+            "Lapatinib showed a 24.8% objective response rate.",
+            [("objective_response_rate", 24.8, None, None)],
+        ),
+        # "respectively" pairs values with the coordinated settings
+        (
+            "In the trial, 65% and 31%, respectively, of the enrolled patients in the neoadjuvant "
+            "and adjuvant settings had to discontinue the treatment.",
+            [
+                ("discontinuation_rate", 65.0, "neoadjuvant", None),
+                ("discontinuation_rate", 31.0, "adjuvant", None),
+            ],
+        ),
+        # counts of patients, an elliptic second count, arms named after "with"
+        (
+            "It treated 133 patients with pembrolizumab plus lapatinib and 69 with lapatinib plus placebo.",
+            [
+                ("patients_enrolled", 133.0, "pembrolizumab plus lapatinib", None),
+                ("patients_enrolled", 69.0, "lapatinib plus placebo", None),
+            ],
+        ),
+        # a subgroup and a denominator
+        (
+            "The study recruited 168 patients, of whom 26 were HER2+.",
+            [
+                ("patients_enrolled", 168.0, None, None),
+                ("patients_in_subgroup", 26.0, "HER2+", None),
+            ],
+        ),
+        (
+            "It had clinical benefit in 6 out of 40 patients whose tumors were PD-L1-positive.",
+            [("patients_with_clinical_benefit", 6.0, "PD-L1-positive", None)],
+        ),
+        # not findings: no measure, a threshold, names, phases, years, citations
+        ("Approximately 50% of brain metastases are HER2+ [12].", []),
+        ("PD-L1 positivity is considered when 1% or more of immune cells express PD-L1.", []),
+        ("The phase 1 TBCRC 022 trial started in 2018 with Amberstatin 269 [3,4].", []),
+        ("There are currently 14 FDA-approved ADCs for various cancers.", []),
+    ],
+)
+def test_findings_rules(text, expected):
+    f = one_sentence_findings(text)
+    found = [
+        (r.measure, r.value, none_if_na(r.qualifier), none_if_na(r.comparison_value))
+        for r in f.itertuples()
+    ]
+    assert found == expected
+
+
+def test_findings_agents_follow_the_arm():
+    f = one_sentence_findings(
+        "The trial treated high-risk patients with pembrolizumab (228 patients)/placebo "
+        "(226 patients) with lapatinib."
+    )
+    assert [(r.value, r.qualifier, list(r.agent_ids)) for r in f.itertuples()] == [
+        (228.0, "pembrolizumab", ["pembrolizumab"]),
+        (226.0, "placebo", []),
+    ]
+
+
+# --- The review: findings in 2.1.3, 2.2 and 3.1 --------------------------------------------
+
+PEMBRO_TDM1 = ["pembrolizumab", "trastuzumab_emtansine"]
+PANACEA = ["trastuzumab", "pembrolizumab"]
+
+FINDINGS = [
+    # (section, measure, value, value_max, unit, denominator, surface, cue, qualifier,
+    #  comparison_value, comparison_qualifier, agent_classes, agent_ids, trial_ids)
+    # "Adverse events of ADCs account for 10–15% [81,82]"
+    (
+        "2.1.3",
+        "adverse_event_incidence",
+        10.0,
+        15.0,
+        "%",
+        None,
+        "10–15%",
+        "Adverse events of",
+        None,
+        None,
+        None,
+        ADC,
+        [],
+        [],
+    ),
+    # "a phase 2 study (NCT03556345) ... showed a 24.8% objective response rate [122], ... RC48"
+    (
+        "2.1.3",
+        "objective_response_rate",
+        24.8,
+        None,
+        "%",
+        None,
+        "24.8%",
+        "objective response rate",
+        None,
+        None,
+        None,
+        [],
+        ["disitamab_vedotin"],
+        ["NCT03556345"],
+    ),
+    # "There are 48 trials studying RC48 in different cancer types; ..."
+    (
+        "2.1.3",
+        "registered_trials",
+        48.0,
+        None,
+        "trials",
+        None,
+        "48",
+        None,
+        None,
+        None,
+        None,
+        [],
+        ["disitamab_vedotin"],
+        [],
+    ),
+    # NeoALTTO: "65% and 31%, respectively, of the enrolled patients in the neoadjuvant and
+    # adjuvant settings had to discontinue the treatment due to adverse events [145]"
+    (
+        "2.2",
+        "discontinuation_rate",
+        65.0,
+        None,
+        "%",
+        None,
+        "65%",
+        "discontinue the treatment",
+        "neoadjuvant",
+        None,
+        None,
+        TKI,
+        ["lapatinib"],
+        [],
+    ),
+    (
+        "2.2",
+        "discontinuation_rate",
+        31.0,
+        None,
+        "%",
+        None,
+        "31%",
+        "discontinue the treatment",
+        "adjuvant",
+        None,
+        None,
+        TKI,
+        ["lapatinib"],
+        [],
+    ),
+    # exteNET: "neratinib showed a 73% rate of response in patients with ..."
+    (
+        "2.2",
+        "response_rate",
+        73.0,
+        None,
+        "%",
+        None,
+        "73%",
+        "rate of response",
+        None,
+        None,
+        None,
+        [],
+        ["neratinib"],
+        [],
+    ),
+    # PANACEA ("PAN-ACEA", NCT02129556): "This was a single-arm, multicenter, phase 1b/2 trial
+    # that recruited 6 patients for phase 1 and 54 for phase 2."
+    (
+        "3.1",
+        "patients_enrolled",
+        6.0,
+        None,
+        "patients",
+        None,
+        "6",
+        "recruited",
+        "phase 1",
+        None,
+        None,
+        [],
+        PANACEA,
+        ["NCT02129556"],
+    ),
+    (
+        "3.1",
+        "patients_enrolled",
+        54.0,
+        None,
+        "patients",
+        None,
+        "54",
+        "recruited",
+        "phase 2",
+        None,
+        None,
+        [],
+        PANACEA,
+        ["NCT02129556"],
+    ),
+    # "... clinical benefit in 6 out of 40 patients whose tumors were PD-L1-positive [205]."
+    (
+        "3.1",
+        "patients_with_clinical_benefit",
+        6.0,
+        None,
+        "patients",
+        40.0,
+        "6",
+        "clinical benefit in",
+        "PD-L1-positive",
+        None,
+        None,
+        [],
+        PANACEA,
+        ["NCT02129556"],
+    ),
+    # NCT03032107: "This was a single-arm phase 1b study and included 20 metastatic breast cancers"
+    (
+        "3.1",
+        "patients_enrolled",
+        20.0,
+        None,
+        "patients",
+        None,
+        "20",
+        "included",
+        None,
+        None,
+        None,
+        [],
+        PEMBRO_TDM1,
+        ["NCT03032107"],
+    ),
+    # "The objective response rate was 20%, ..."
+    (
+        "3.1",
+        "objective_response_rate",
+        20.0,
+        None,
+        "%",
+        None,
+        "20%",
+        "objective response rate",
+        None,
+        None,
+        None,
+        [],
+        PEMBRO_TDM1,
+        ["NCT03032107"],
+    ),
+    # KATE: "treated 133 patients with atezolizumab plus T-DM1 and 69 with T-DM1 plus placebo."
+    (
+        "3.1",
+        "patients_enrolled",
+        133.0,
+        None,
+        "patients",
+        None,
+        "133",
+        "treated",
+        "atezolizumab plus T-DM1",
+        None,
+        None,
+        [],
+        ["atezolizumab", "trastuzumab_emtansine"],
+        [],
+    ),
+    (
+        "3.1",
+        "patients_enrolled",
+        69.0,
+        None,
+        "patients",
+        None,
+        "69",
+        "treated",
+        "T-DM1 plus placebo",
+        None,
+        None,
+        [],
+        ["trastuzumab_emtansine"],
+        [],
+    ),
+    # "The objective response of the PD-L1-positive patients was 54% in the atezolizumab
+    # group vs. 33% in the placebo group."
+    (
+        "3.1",
+        "objective_response_rate",
+        54.0,
+        None,
+        "%",
+        None,
+        "54%",
+        "objective response",
+        "PD-L1-positive, atezolizumab group",
+        33.0,
+        "PD-L1-positive, placebo group",
+        [],
+        ["atezolizumab"],
+        [],
+    ),
+    # "the PD-L1 negative patients exhibited a 39% objective response in the atezolizumab arm
+    # vs. 50% in the placebo arm."
+    (
+        "3.1",
+        "objective_response_rate",
+        39.0,
+        None,
+        "%",
+        None,
+        "39%",
+        "objective response",
+        "PD-L1 negative, atezolizumab arm",
+        50.0,
+        "PD-L1 negative, placebo arm",
+        [],
+        ["atezolizumab"],
+        [],
+    ),
+    # IMpassion050 (tied to NCT03726879 by the entities stage): "with atezolizumab (228
+    # patients)/placebo (226 patients) with ..."
+    (
+        "3.1",
+        "patients_enrolled",
+        228.0,
+        None,
+        "patients",
+        None,
+        "228",
+        None,
+        "atezolizumab",
+        None,
+        None,
+        [],
+        ["atezolizumab"],
+        ["NCT03726879"],
+    ),
+    (
+        "3.1",
+        "patients_enrolled",
+        226.0,
+        None,
+        "patients",
+        None,
+        "226",
+        None,
+        "placebo",
+        None,
+        None,
+        [],
+        [],
+        ["NCT03726879"],
+    ),
+    # CCTG IND.229: "The cohort of 14 patients was PD-L1 negative in their tumor cells."
+    (
+        "3.1",
+        "patients_enrolled",
+        14.0,
+        None,
+        "patients",
+        None,
+        "14",
+        "cohort of",
+        None,
+        None,
+        None,
+        [],
+        ["durvalumab", "trastuzumab"],
+        ["NCT02649686"],
+    ),
+    # JAVELIN: "recruited 168 metastatic breast cancer patients ..., of whom 26 were HER2+."
+    (
+        "3.1",
+        "patients_enrolled",
+        168.0,
+        None,
+        "patients",
+        None,
+        "168",
+        "recruited",
+        None,
+        None,
+        None,
+        [],
+        ["avelumab"],
+        ["NCT01772004"],
+    ),
+    (
+        "3.1",
+        "patients_in_subgroup",
+        26.0,
+        None,
+        "patients",
+        None,
+        "26",
+        None,
+        "HER2+",
+        None,
+        None,
+        [],
+        ["avelumab"],
+        ["NCT01772004"],
+    ),
+    # "(NCT04162327), the HER2/PD-1 BsAb IBI315/Fidasimtamab showed ... a 20% objective response rate"
+    (
+        "3.1",
+        "objective_response_rate",
+        20.0,
+        None,
+        "%",
+        None,
+        "20%",
+        "objective response rate",
+        None,
+        None,
+        None,
+        [],
+        ["ibi315"],
+        ["NCT04162327"],
+    ),
+]
+
+# Numbers in these sections left out because no measure fits them (as written):
+# 2.1.3 "14 FDA-approved ADCs", "3.6 molecules of emtansine", "4 molecules of ... MMAE",
+# "~3.8 MMAE", "12 molecules of an auristatin derivative"; 3.1 "about 24 (Table 4)" trials,
+# "1% or more of tumor-infiltrating immune cells" (a threshold).
+LEFT_OUT = {"2.1.3": ["14", "3.6", "4", "~3.8", "12"], "2.2": [], "3.1": ["24", "1%"]}
+
+
+def test_findings_in_hand_checked_sections(tables):
+    cols = [
+        "section_id",
+        "measure",
+        "value",
+        "value_max",
+        "unit",
+        "denominator",
+        "surface",
+        "cue",
+        "qualifier",
+        "comparison_value",
+        "comparison_qualifier",
+        "agent_classes",
+        "agent_ids",
+        "trial_ids",
+    ]
+    found = [tuple(none_if_na(v) for v in r) for r in rows(tables["findings"], cols)]
+    assert found == FINDINGS
+
+
+def test_values_left_out_in_hand_checked_sections(source):
+    from tidyreview.abbreviations import abbreviations
+    from tidyreview.annotations import sentence_contexts, unattributed_values
+    from tidyreview.layout import read_layout
+    from tidyreview.sentences import document_sentences
+
+    layout = read_layout(source)
+    sents = document_sentences(layout)
+    vocab = load_vocabularies(default_vocabularies(), abbreviations(layout, sents))
+    left = unattributed_values(sentence_contexts(sents, vocab), vocab)
+    for section, values in LEFT_OUT.items():
+        assert [v for s, v in left if s == section] == values
+
+
+def test_comparison_offsets(tables, raw):
+    f = tables["findings"].dropna(subset=["comparison_start"])
+    assert len(f) == 2
+    for r in f.itertuples():
+        assert raw[int(r.comparison_start) : int(r.comparison_end)] == f"{r.comparison_value:g}%"
