@@ -950,3 +950,26 @@ def test_comparison_offsets(tables, raw):
     assert len(f) == 2
     for r in f.itertuples():
         assert raw[int(r.comparison_start) : int(r.comparison_end)] == f"{r.comparison_value:g}%"
+
+
+def test_findings_agents_of_several_counts():
+    f = one_sentence_findings(
+        "A cohort of 87 patients received neoadjuvant chemotherapy alone and 68 received "
+        "neoadjuvant lapatinib plus chemotherapy."
+    )
+    assert [(r.value, list(r.agent_ids)) for r in f.itertuples()] == [
+        (87.0, []),
+        (68.0, ["lapatinib"]),
+    ]
+
+
+def test_first_in_human_trial_is_phase_1():
+    source = source_from_text(
+        "1. Introduction\n\nLapatinib prompted the first-in-human clinical trial in advanced "
+        "tumors.\n",
+        doc_id="made2000",
+    )
+    stages = extract(source, default_vocabularies())["agent_development_stages"]
+    assert list(zip(stages["agent_id"], stages["stage"], stages["surface"])) == [
+        ("lapatinib", "phase_1", "first-in-human")
+    ]

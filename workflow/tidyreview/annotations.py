@@ -427,6 +427,8 @@ PHASE = re.compile(
     r"\b[Pp]hase\s*(?P<first>[1-4])[ab]?(?:\s*/\s*(?:(?P<second>[1-4])[ab]?|[ab]))?\b"
     r"(?=(?:\s+[\w-]+){0,2}?\s+(?:clinical\s+)?(?:trials?|stud(?:y|ies))\b)"
 )
+# A first-in-human trial is a phase 1 trial.
+FIRST_IN_HUMAN = re.compile(r"\bfirst-in-human\b", re.IGNORECASE)
 # Evidence of preclinical study only.
 PRECLINICAL = re.compile(
     r"\bpreclinical\b|\bin vitro and in vivo\b|\bin vivo\b|\bxenografts?\b|\bmouse models?\b",
@@ -599,6 +601,7 @@ def development_stages(
         for m in PHASE.finditer(ctx.text):
             number = max(int(m["first"]), int(m["second"] or 0))
             cues.append((f"phase_{min(number, 3)}", m))
+        cues += [("phase_1", m) for m in FIRST_IN_HUMAN.finditer(ctx.text)]
         cues += [("preclinical", m) for m in PRECLINICAL.finditer(ctx.text)]
         for stage, m in cues:
             base = _row_base(ctx, source.doc_id, m.start(), m.end())
@@ -827,6 +830,22 @@ def _respectively(text: str, values: list[Value]) -> None:
             a.arm = b.arm = None
 
 
+def _count_segments(text: str, values: list[Value], vocab: Vocabularies) -> dict[int, list[str]]:
+    """Agents of each count of patients in a sentence with several: the names between it
+    and the next count ("87 patients received chemotherapy alone and 68 received
+    trastuzumab plus chemotherapy"); empty when no count names any (all take the
+    sentence's agents). Keyed by id() of the value."""
+    counts = [v for v in values if v.unit == "patients" and not v.consumed and v.arm is None]
+    if len(counts) < 2:
+        return {}
+    ends = [c.begin for c in counts[1:]] + [len(text)]
+    found = {
+        id(c): _unique(m.entity for m in _find(vocab.agents, text[c.end : stop]))
+        for c, stop in zip(counts, ends, strict=True)
+    }
+    return found if any(found.values()) else {}
+
+
 def findings(contexts: list[SentenceContext], vocab: Vocabularies, source: Source) -> pd.DataFrame:
     """Return one row per reported quantity a measure can be given to (see module doc)."""
     rows = []
@@ -862,6 +881,7 @@ def findings(contexts: list[SentenceContext], vocab: Vocabularies, source: Sourc
         classes = _unique(m.entity for m in _find(vocab.classes, text))
         sentence_agents = ctx.subject or ([] if classes else list(ctx.referent))
         inherit_trials = not ctx.trial_ids and (not ctx.subject or ANAPHOR.match(text))
+        segments = _count_segments(text, measured, vocab)
         for v in measured:
             if v.consumed:
                 continue
@@ -870,6 +890,8 @@ def findings(contexts: list[SentenceContext], vocab: Vocabularies, source: Sourc
             trials = trials or (list(ctx.referent_trials) if inherit_trials else [])
             if v.arm is not None:
                 agents = _unique(m.entity for m in _find(vocab.agents, v.arm))
+            elif id(v) in segments:
+                agents = segments[id(v)]
             else:
                 agents = sentence_agents
             base = _row_base(ctx, source.doc_id, v.begin, v.end)
