@@ -970,6 +970,6 @@ def test_first_in_human_trial_is_phase_1():
         doc_id="made2000",
     )
     stages = extract(source, default_vocabularies())["agent_development_stages"]
-    assert list(zip(stages["agent_id"], stages["stage"], stages["surface"])) == [
+    assert list(zip(stages["agent_id"], stages["stage"], stages["surface"], strict=True)) == [
         ("lapatinib", "phase_1", "first-in-human")
     ]
