@@ -91,10 +91,7 @@ def _paragraph_fk() -> dict:
 # Every element of agent_ids / trial_ids resolves to agents / trials (checked on validation).
 LIST_KEYS = [
     {"fields": ["agent_ids"], "reference": {"resource": "agents", "fields": ["agent_id"]}},
-    {
-        "fields": ["doc_id", "trial_ids"],
-        "reference": {"resource": "trials", "fields": ["doc_id", "trial_id"]},
-    },
+    {"fields": ["trial_ids"], "reference": {"resource": "trials", "fields": ["trial_id"]}},
 ]
 
 
