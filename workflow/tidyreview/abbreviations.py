@@ -385,8 +385,8 @@ def abbreviations(layout: Layout, sentences: list[Sentence] | None = None) -> pd
         start, end = s.raw_span(d.begin, d.end)
         short_start, short_end = s.raw_span(d.short_begin, d.short_end)
         long_start, long_end = s.raw_span(d.long_begin, d.long_end)
-        later = [t for t, e in found[i + 1 :] if e.short == d.short]
-        stop = later[0].start if later else layout.body_end
+        later = [t.raw_span(e.begin, e.end)[0] for t, e in found[i + 1 :] if e.short == d.short]
+        stop = later[0] if later else layout.body_end  # up to the next definition
         rows.append(
             {
                 "doc_id": src.doc_id,
