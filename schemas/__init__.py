@@ -27,22 +27,22 @@ from .review_tables import (
 )
 from .structure import Authors, Captions, Documents, Paragraphs, Sections
 
-MODELS = [
+MODELS = [  # parents before children: DuckDB creates them in this order
     Documents,
     Authors,
     Sections,
     Paragraphs,
     Captions,
-    TableCells,
-    BispecificAntibodyTrials,
-    AdcTrials,
-    TkiTrials,
-    ImmunotherapyTrials,
     References,
     Citations,
     Agents,
     Trials,
     NamedStudies,
+    TableCells,
+    BispecificAntibodyTrials,
+    AdcTrials,
+    TkiTrials,
+    ImmunotherapyTrials,
     AgentMentions,
     TrialMentions,
     TrialAgents,

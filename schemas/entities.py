@@ -48,10 +48,9 @@ ROLES = ["investigational", "combination", "comparator", "co_mentioned"]
 
 DOCUMENT_FK = {"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}}
 AGENT_FK = {"fields": ["agent_id"], "reference": {"resource": "agents", "fields": ["agent_id"]}}
-TRIAL_FK = {
-    "fields": ["doc_id", "trial_id"],
-    "reference": {"resource": "trials", "fields": ["doc_id", "trial_id"]},
-}
+# trials is keyed by trial_id alone (the data contract): a registry identifier names the
+# same trial in every review.
+TRIAL_FK = {"fields": ["trial_id"], "reference": {"resource": "trials", "fields": ["trial_id"]}}
 SECTION_FK = {
     "fields": ["doc_id", "section_id"],
     "reference": {"resource": "sections", "fields": ["doc_id", "section_id"]},
@@ -218,8 +217,12 @@ class Trials(TidyModel):
 
     class Config:
         name = "trials"
-        description = "One row per registry identifier the document mentions (text, captions, tables), with the facts the tables state."
-        unique = ["doc_id", "trial_id"]
+        description = (
+            "One row per registry identifier (text, captions, tables), with the facts the "
+            "review's tables state. Keyed by trial_id: with several reviews, the row comes "
+            "from the first review (in doc_id order) that mentions the trial."
+        )
+        unique = ["trial_id"]
         metadata = {
             "stage": "entities",
             "foreign_keys": [DOCUMENT_FK],
@@ -268,8 +271,8 @@ class NamedStudies(TidyModel):
             "foreign_keys": [DOCUMENT_FK, TRIAL_FK],
             "list_foreign_keys": [
                 {
-                    "fields": ["doc_id", "trial_ids"],
-                    "reference": {"resource": "trials", "fields": ["doc_id", "trial_id"]},
+                    "fields": ["trial_ids"],
+                    "reference": {"resource": "trials", "fields": ["trial_id"]},
                 }
             ],
         }

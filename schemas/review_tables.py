@@ -140,7 +140,10 @@ def ref_ids_positive(cls, df: pd.DataFrame) -> pd.Series:
 def _drug_table_metadata() -> dict:
     return {
         "stage": "tables",
-        "foreign_keys": [CAPTION_FK],
+        "foreign_keys": [
+            CAPTION_FK,
+            {"fields": ["trial_id"], "reference": {"resource": "trials", "fields": ["trial_id"]}},
+        ],
         # Each number in ref_ids must be a reference of the same document.
         "list_foreign_keys": [
             {

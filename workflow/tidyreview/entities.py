@@ -614,6 +614,7 @@ class EntityExtraction:
             if not set(self.lexicon.agents[a].component_of) & named
         ]
 
+    @cache  # noqa: B019 (one extraction object per document, short-lived)
     def _cells(self, table_id: str) -> list[tuple[int, int, int, str]]:
         """Return (row_index, start, end, comparable text) of a table's non-empty cells."""
         if self.view.cells is None:

@@ -84,14 +84,37 @@ class NameMatch:
     alias: str  # the vocabulary writing that matched
 
 
+# Compiled alias patterns, shared by every Matcher (the lexicon is matched many times).
+_COMPILED: dict[tuple[str, int], re.Pattern] = {}
+
+
+def _compiled(alias: str, flags: int) -> re.Pattern:
+    key = (alias, flags)
+    if key not in _COMPILED:
+        _COMPILED[key] = re.compile(alias_pattern(alias), flags)
+    return _COMPILED[key]
+
+
+_DROP_SEPARATORS = str.maketrans("", "", SEPARATOR_CHARS)
+
+
 class Matcher:
     """Finds the names of a set of entities in text, longest match first."""
 
     def __init__(self, names: Iterable[tuple[str, str]], case_sensitive: bool = False):
         flags = 0 if case_sensitive else re.IGNORECASE
+        self.case_sensitive = case_sensitive
+        # (entity, alias, key, pattern): a match's characters, separators dropped, spell
+        # the key, so a window whose squeezed text lacks the key cannot match: the cheap
+        # test spares most regular-expression searches.
         self.patterns = [
-            (entity, alias, re.compile(alias_pattern(alias), flags)) for entity, alias in names
+            (entity, alias, self._squeeze(alias), _compiled(alias, flags))
+            for entity, alias in names
         ]
+
+    def _squeeze(self, text: str) -> str:
+        text = text.translate(_DROP_SEPARATORS)
+        return text if self.case_sensitive else text.casefold()
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[NameMatch]:
         """Return non-overlapping matches in text[start:end], in text order.
@@ -100,9 +123,11 @@ class Matcher:
         one inside it; offsets index `text` itself.
         """
         end = len(text) if end is None else end
+        squeezed = self._squeeze(text[start:end])
         found = [
             NameMatch(m.start(), m.end(), m.group(), entity, alias)
-            for entity, alias, pattern in self.patterns
+            for entity, alias, key, pattern in self.patterns
+            if key in squeezed
             for m in pattern.finditer(text, start, end)
         ]
         found.sort(key=lambda m: (-(m.end - m.start), m.start, m.entity))

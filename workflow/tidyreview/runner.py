@@ -81,6 +81,7 @@ def run_validation(
     """Combine each table's per-document files, validate, write staging Parquet."""
     import pandas as pd
 
+    from .metadata import table_meta
     from .publish import failure_report, list_key_failures, read_parquet, validate, write_parquet
 
     with reported("validated_tables", log) as lines:
@@ -89,10 +90,13 @@ def run_validation(
         for table, paths in interim.items():
             frames = [read_parquet(p) for p in paths]
             frames = [f for f in frames if len(f)] or frames[:1]
-            if "doc_id" not in frames[0].columns:
-                # document-independent (agents): every document's copy is the same
-                frames = frames[:1]
             df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+            key = table_meta(table).primary_key
+            if "doc_id" not in key and len(frames) > 1:
+                # Keyed across documents (agents, trials): the first document's row stands.
+                if "doc_id" in df.columns:
+                    df = df.sort_values("doc_id", kind="stable")
+                df = df.drop_duplicates(subset=key, keep="first").reset_index(drop=True)
             try:
                 validated[table] = validate(
                     table, df, sources, Path(report_dir) / f"{table}.failures.csv"
