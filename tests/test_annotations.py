@@ -457,6 +457,19 @@ def test_development_stages(tables):
     assert stages["zanidatamab_zovodotin"] == "phase_1"
     assert stages["alta_adc"] == "preclinical"
     assert "capecitabine" not in stages  # a partner in a trial, not the agent under study
+    # "the standard of care treatment is trastuzumab" (line 39) and "the standard of care
+    # (trastuzumab plus pertuzumab with chemotherapy ...)" (line 122): in clinical use.
+    assert stages["trastuzumab"] == "approved"
+    assert stages["pertuzumab"] == "approved"
+    # "could not compete with the standard of care" says nothing of ertumaxomab's approval.
+    assert stages["ertumaxomab"] == "phase_1"
+
+
+def test_standard_of_care_evidence_points_at_the_words(tables, raw):
+    stages = tables["agent_development_stages"].set_index("agent_id")
+    row = stages.loc["trastuzumab"]
+    assert raw[row.start : row.end] == "standard of care treatment" == row.surface
+    assert row.section_id == "1"
 
 
 # --- Findings: rules on made-up sentences ------------------------------------------------------

@@ -434,6 +434,15 @@ PRECLINICAL = re.compile(
     r"\bpreclinical\b|\bin vitro and in vivo\b|\bin vivo\b|\bxenografts?\b|\bmouse models?\b",
     re.IGNORECASE,
 )
+# An agent stated to be the standard of care is in clinical use, i.e. approved:
+# "Trastuzumab ... has become the standard of care treatment" (the sentence's subject) or
+# "the standard of care treatment is trastuzumab", "the standard of care (trastuzumab plus
+# pertuzumab ...)" (the agents right after it). "could not compete with the standard of
+# care" or "progressing after standard of care therapy" state nothing about an agent.
+STANDARD_OF_CARE_SUBJECT = re.compile(
+    r"\b(?:is|are|has become|have become|became)\s+the\s+(?:current\s+)?standard of care\b"
+)
+STANDARD_OF_CARE_OBJECT = re.compile(r"\bstandard of care(?:\s+treatment)?(?=\s+is\b|\s*\()")
 STAGE_RANK = {"approved": 5, "phase_3": 4, "phase_2": 3, "phase_1": 2, "preclinical": 1}
 
 
@@ -603,6 +612,17 @@ def development_stages(
             cues.append((f"phase_{min(number, 3)}", m))
         cues += [("phase_1", m) for m in FIRST_IN_HUMAN.finditer(ctx.text)]
         cues += [("preclinical", m) for m in PRECLINICAL.finditer(ctx.text)]
+        cues += [("approved", m) for m in STANDARD_OF_CARE_SUBJECT.finditer(ctx.text)]
+        for m in STANDARD_OF_CARE_OBJECT.finditer(ctx.text):
+            named = [a for a in ctx.agents if a.begin >= m.end()]
+            for agent in agent_group(ctx.text, named):
+                base = _row_base(ctx, source.doc_id, m.start(), m.end())
+                base.pop("doc_id")
+                offer(
+                    agent.entity,
+                    "approved",
+                    {**base, "surface": source.text[base["start"] : base["end"]]},
+                )
         for stage, m in cues:
             base = _row_base(ctx, source.doc_id, m.start(), m.end())
             base.pop("doc_id")
