@@ -141,14 +141,10 @@ def section_flags(con) -> str:
 
 def section_figures(con) -> str:
     out = ['<h2 id="landscape">The landscape</h2>']
-    if _has(con, "agents"):
-        stage = (
-            "coalesce(highest_stage, 'not stated')"
-            if _column(con, "agents", "highest_stage")
-            else "'not stated'"
-        )
+    if _has(con, "agent_overview"):
         rows = con.execute(
-            f"select modality, {stage} as stage, count(*) from agents group by all order by 1, 2"
+            """select modality, coalesce(highest_stage, 'not stated') as stage, count(*)
+               from agent_overview group by all order by 1, 2"""
         ).fetchall()
         out.append(
             _figure(
@@ -219,15 +215,6 @@ def section_figures(con) -> str:
             )
         )
     return "".join(out)
-
-
-def _column(con, table: str, column: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from duckdb_columns() where table_name = ? and column_name = ?",
-            [table, column],
-        ).fetchone()[0]
-    )
 
 
 def _stacked(rows: list[tuple], title: str, xlabel: str) -> str:
