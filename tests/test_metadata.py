@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from conftest import ROOT
-from tidyreview.metadata import all_tables, data_dictionary, datapackage, ddl
+from tidyreview.metadata import all_tables, data_dictionary, datapackage, ddl, manifest
 from tidyreview.schemas import TABLES
 
 
@@ -46,6 +46,19 @@ def test_generated_ddl_runs_in_duckdb_and_declares_keys():
         "where table_name = 'sections' and constraint_type = 'PRIMARY KEY'"
     ).fetchone()[0]
     assert pk == ["doc_id", "section_id"]
+
+
+def test_workflow_manifest_is_in_sync_with_the_schemas():
+    committed = json.loads((ROOT / "workflow" / "tables.json").read_text(encoding="utf-8"))
+    assert committed == manifest(), "run `tidyreview dictionary` and commit workflow/tables.json"
+    assert list(committed["tables"]) == list(TABLES)
+    assert committed["tables"]["quality_flags"] == [
+        "structure",
+        "tables",
+        "references",
+        "annotations",
+        "entities",
+    ]
 
 
 def test_data_dictionary_is_in_sync_with_the_schemas():

@@ -1,6 +1,6 @@
+import json
 from pathlib import Path
 
-from tidyreview.schemas import TABLES, stage_tables, table_stages
 from tidyreview.source import discover_reviews
 
 OUT = config["out_dir"].rstrip("/")
@@ -9,6 +9,19 @@ VOCAB_DIR = config["vocabularies_dir"]
 PACKAGE_DIR = Path(workflow.basedir) / "workflow" / "tidyreview"
 SCHEMA_DIR = Path(workflow.basedir) / "schemas"
 SQL_DIR = Path(workflow.basedir) / "workflow" / "sql"
+# {table: [stages producing it]}, generated from the schemas by `tidyreview dictionary`
+# (read as JSON so that starting Snakemake does not load pandas and pandera).
+TABLES = json.loads((Path(workflow.basedir) / "workflow" / "tables.json").read_text())[
+    "tables"
+]
+
+
+def table_stages(table):
+    return TABLES[table]
+
+
+def stage_tables(stage):
+    return [t for t, stages in TABLES.items() if stage in stages]
 
 
 wildcard_constraints:

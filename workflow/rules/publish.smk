@@ -3,6 +3,8 @@
 # renames, so a failure anywhere leaves the previous release untouched.
 
 
+# Validated tables, their description (the Frictionless data package) and the database
+# DDL, all three from the schemas.
 rule validated_tables:
     input:
         interim=all_interim_files(),
@@ -10,7 +12,9 @@ rule validated_tables:
         schemas=schema_files(),
         code=code("publish", "metadata"),
     output:
-        staged_parquet(),
+        parquet=staged_parquet(),
+        datapackage=f"{OUT}/staging/datapackage.json",
+        schema_sql=f"{OUT}/staging/schema.sql",
     log:
         f"{OUT}/logs/validated_tables.log",
     params:
@@ -23,8 +27,10 @@ rule validated_tables:
 rule database:
     input:
         parquet=staged_parquet(),
+        schema_sql=f"{OUT}/staging/schema.sql",
+        datapackage=f"{OUT}/staging/datapackage.json",
         views=SQL_DIR / "views.sql",
-        code=code("database", "metadata"),
+        code=code("database"),
     output:
         f"{OUT}/staging/review.duckdb",
     log:
@@ -35,23 +41,12 @@ rule database:
         "../scripts/database.py"
 
 
-rule datapackage:
-    input:
-        schemas=schema_files(),
-        code=code("metadata"),
-    output:
-        f"{OUT}/staging/datapackage.json",
-    log:
-        f"{OUT}/logs/datapackage.log",
-    script:
-        "../scripts/datapackage.py"
-
-
 rule report:
     input:
         parquet=staged_parquet(),
+        datapackage=f"{OUT}/staging/datapackage.json",
         views=SQL_DIR / "views.sql",
-        code=code("report", "metadata"),
+        code=code("report"),
     output:
         f"{OUT}/staging/report.html",
     log:

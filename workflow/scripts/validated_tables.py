@@ -11,5 +11,7 @@ run_validation(
     list(snakemake.input.texts),  # noqa: F821
     snakemake.params.out_dir,  # noqa: F821
     snakemake.params.report_dir,  # noqa: F821
+    snakemake.output.datapackage,  # noqa: F821
+    snakemake.output.schema_sql,  # noqa: F821
     log=snakemake.log[0],  # noqa: F821
 )

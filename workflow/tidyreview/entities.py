@@ -267,7 +267,7 @@ class TableView:
 
     @classmethod
     def read(cls, source: Source, vocabularies: Path) -> TableView:
-        out = review_tables.extract(source, vocabularies)
+        out = review_tables.extract(source, vocabularies, check_counts=False)
         tidy = {
             name: df
             for name, df in out.items()

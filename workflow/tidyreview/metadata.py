@@ -273,3 +273,22 @@ def data_dictionary() -> str:
             out.append(f"| `{c.name}`{key} | {duckdb_type(c.arrow_type)} | {null} | {desc} |")
         out.append("")
     return "\n".join(out)
+
+
+# --- Workflow manifest ---------------------------------------------------------------
+
+
+def manifest() -> dict:
+    """Return the tables and the stages producing them, for the Snakefile.
+
+    The Snakefile reads this generated file (workflow/tables.json) instead of importing
+    the schemas, which would load pandas and pandera on every Snakemake start.
+    """
+    return {
+        "generated_by": "tidyreview dictionary (from the pandera schemas; do not edit)",
+        "tables": {meta.name: meta.stages for meta in all_tables()},
+    }
+
+
+def manifest_json() -> str:
+    return json.dumps(manifest(), indent=2) + "\n"

@@ -146,9 +146,12 @@ def validate(
     table: str, df: pd.DataFrame, sources: dict[str, Source], report_path: str | Path | None = None
 ) -> pd.DataFrame:
     """Return `df` validated against its schema; on failure write a report and raise."""
-    model = table_meta(table)  # noqa: F841  (raises KeyError early for unknown tables)
     from tidyreview.schemas import TABLES
 
+    # Columns in schema order (the stages need not care); unknown ones last, so that the
+    # strict schema names them.
+    known = [c.name for c in table_meta(table).columns]
+    df = df[[c for c in known if c in df.columns] + [c for c in df.columns if c not in known]]
     df = df.reset_index(drop=True)
     failures = []
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 from pathlib import Path
 
 import duckdb
@@ -17,11 +18,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from .files import write_text_atomically  # noqa: E402
-from .metadata import all_tables  # noqa: E402
 
 # Deterministic SVG: fixed ids, no creation date.
 plt.rcParams["svg.hashsalt"] = "tidyreview"
-plt.rcParams["svg.fonttype"] = "path"
+plt.rcParams["svg.fonttype"] = "none"  # text stays text: smaller, faster, searchable
 plt.rcParams["font.size"] = 9
 
 CSS = """
@@ -38,7 +38,8 @@ figure{margin:1em 0}figcaption{font-size:.85em;color:#555}
 
 def _svg(fig) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    # Margins are fixed in inches (see _axes): no tight layout, which measures every label.
+    fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     svg = buf.getvalue()
     return svg[svg.index("<svg") :]
@@ -66,8 +67,18 @@ def _has(con, *tables: str) -> bool:
     return all(t in have for t in tables)
 
 
+def _axes(
+    width: float, height: float, left: float, bottom: float, top: float = 0.4, right: float = 0.2
+):
+    """Return (figure, axes) with margins given in inches, room for labels included."""
+    fig = plt.figure(figsize=(width + left + right, height + bottom + top))
+    w, h = fig.get_size_inches()
+    ax = fig.add_axes((left / w, bottom / h, width / w, height / h))
+    return fig, ax
+
+
 def _bar(labels, values, title, xlabel, color="#4a7ab5"):
-    fig, ax = plt.subplots(figsize=(7, max(2.0, 0.28 * len(labels) + 0.8)))
+    fig, ax = _axes(5.0, max(1.2, 0.22 * len(labels)), left=3.0, bottom=0.5)
     ax.barh(list(reversed(labels)), list(reversed(values)), color=color)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
@@ -80,23 +91,34 @@ def _figure(fig_id: str, svg: str, caption: str) -> str:
     return f'<figure id="{fig_id}">{svg}<figcaption>{html.escape(caption)}</figcaption></figure>'
 
 
-def section_counts(con) -> str:
+def _resources(datapackage_path: str | Path) -> list[dict]:
+    """Return the data package's resources: every table, parents first, with its schema."""
+    return json.loads(Path(datapackage_path).read_text(encoding="utf-8"))["resources"]
+
+
+def section_counts(con, resources: list[dict]) -> str:
     rows = []
-    for meta in all_tables():
-        n = con.execute(f'select count(*) from "{meta.name}"').fetchone()[0]
-        rows.append((meta.name, n, meta.description))
+    for r in resources:
+        n = con.execute(f'select count(*) from "{r["name"]}"').fetchone()[0]
+        rows.append((r["name"], n, r["description"]))
     return '<h2 id="row-counts">Row counts</h2>' + _table(
         ["table", "rows", "one row per"], rows, {1}
     )
 
 
-def section_validation(con) -> str:
+def section_validation(resources: list[dict]) -> str:
     rows = []
-    for meta in all_tables():
-        n_pk = len(meta.primary_key)
-        n_fk = len(meta.foreign_keys)
-        rows.append((meta.name, len(meta.columns), ", ".join(meta.primary_key), n_fk, "passed"))
-    del n_pk
+    for r in resources:
+        schema = r["schema"]
+        rows.append(
+            (
+                r["name"],
+                len(schema["fields"]),
+                ", ".join(schema.get("primaryKey", [])),
+                len(schema.get("foreignKeys", [])),
+                "passed",
+            )
+        )
     intro = (
         "<p>Every published table passed its pandera schema (types, nullability, value "
         "checks, keys) and the offset checks (spans inside the file, "
@@ -157,13 +179,16 @@ def section_figures(con) -> str:
         out.append('<p class="note">Agents are not published yet.</p>')
     if _has(con, "trials"):
         rows = con.execute(
-            "select coalesce(phase, 'not stated'), coalesce(status, 'not stated'), count(*) from trials group by all order by 1, 2"
+            """select phase, coalesce(status, 'not stated'), count(*) from trials
+               where phase is not null group by all order by 1, 2"""
         ).fetchall()
+        unstated = con.execute("select count(*) from trials where phase is null").fetchone()[0]
         out.append(
             _figure(
                 "fig-trials-by-phase",
                 _stacked(rows, "Trials by phase and status", "trials"),
-                "Registered trials by phase, coloured by recruitment status (where a table states them).",
+                "Registered trials by phase, coloured by recruitment status, as the review's "
+                f"tables state them ({unstated} trials whose phase no table states are not shown).",
             )
         )
     else:
@@ -180,7 +205,7 @@ def section_figures(con) -> str:
         out.append('<p class="note">Trial–agent links are not published yet.</p>')
     if _has(con, "citations"):
         rows = con.execute(
-            """select s.section_id || ' ' || left(s.title, 40), count(c.ref_id)
+            """select s.section_id || ' ' || left(s.title, 30), count(c.ref_id)
                from sections s left join citations c using (doc_id, section_id)
                group by s.section_id, s.title, s.ordinal order by s.ordinal"""
         ).fetchall()
@@ -198,7 +223,7 @@ def section_figures(con) -> str:
         )
     else:
         rows = con.execute(
-            """select s.section_id || ' ' || left(s.title, 40), count(p.paragraph_id)
+            """select s.section_id || ' ' || left(s.title, 30), count(p.paragraph_id)
                from sections s left join paragraphs p using (doc_id, section_id)
                group by s.section_id, s.title, s.ordinal order by s.ordinal"""
         ).fetchall()
@@ -221,7 +246,7 @@ def _stacked(rows: list[tuple], title: str, xlabel: str) -> str:
     groups = sorted({r[0] for r in rows})
     kinds = sorted({r[1] for r in rows})
     counts = {(g, k): n for g, k, n in rows}
-    fig, ax = plt.subplots(figsize=(7, max(2.0, 0.32 * len(groups) + 1)))
+    fig, ax = _axes(5.0, max(1.2, 0.25 * len(groups)), left=2.2, bottom=0.5)
     left = [0] * len(groups)
     cmap = plt.get_cmap("tab10")
     for i, kind in enumerate(kinds):
@@ -246,7 +271,9 @@ def _matrix(con) -> str:
     trials = sorted({r[1] for r in rows})
     index_a = {a: i for i, a in enumerate(agents)}
     index_t = {t: i for i, t in enumerate(trials)}
-    fig, ax = plt.subplots(figsize=(max(6, 0.13 * len(trials) + 2), max(3, 0.16 * len(agents) + 1)))
+    fig, ax = _axes(
+        max(4.0, 0.11 * len(trials)), max(2.0, 0.13 * len(agents)), left=1.6, bottom=0.9
+    )
     ax.scatter(
         [index_t[t] for _, t in rows],
         [index_a[a] for a, _ in rows],
@@ -261,20 +288,26 @@ def _matrix(con) -> str:
     return _svg(fig)
 
 
-def open_staged(parquet_dir: str | Path, views_sql: str | None = None):
+def open_staged(parquet_dir: str | Path, resources: list[dict], views_sql: str | None = None):
     """Return an in-memory DuckDB with a view per staged Parquet file (and the views)."""
     con = duckdb.connect()
-    for meta in all_tables():
-        path = Path(parquet_dir) / f"{meta.name}.parquet"
-        con.execute(f"CREATE VIEW \"{meta.name}\" AS SELECT * FROM read_parquet('{path}')")
+    for r in resources:
+        path = Path(parquet_dir) / f"{r['name']}.parquet"
+        con.execute(f"CREATE VIEW \"{r['name']}\" AS SELECT * FROM read_parquet('{path}')")
     if views_sql:
         con.execute(views_sql)
     return con
 
 
-def build_report(parquet_dir: str | Path, views_sql: str | None, out_path: str | Path) -> None:
+def build_report(
+    parquet_dir: str | Path,
+    datapackage_path: str | Path,
+    views_sql: str | None,
+    out_path: str | Path,
+) -> None:
     """Write the report for the tables in `parquet_dir` to `out_path` (atomically)."""
-    con = open_staged(parquet_dir, views_sql)
+    resources = _resources(datapackage_path)
+    con = open_staged(parquet_dir, resources, views_sql)
     try:
         title = con.execute("select title from documents order by doc_id limit 1").fetchone()
         title = title[0] if title else "tidyreview"
@@ -286,8 +319,8 @@ def build_report(parquet_dir: str | Path, views_sql: str | None, out_path: str |
             f"<h1>tidyreview report</h1><p>{html.escape(title)}</p>",
             '<nav><a href="#row-counts">Row counts</a> · <a href="#validation">Validation</a> · '
             '<a href="#quality-flags">Quality flags</a> · <a href="#landscape">Landscape</a></nav>',
-            section_counts(con),
-            section_validation(con),
+            section_counts(con, resources),
+            section_validation(resources),
             section_flags(con),
             section_figures(con),
             "</body></html>",

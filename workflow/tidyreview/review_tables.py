@@ -976,9 +976,16 @@ def reference_numbers(tidy_tables: dict[str, pd.DataFrame]) -> set[int]:
 
 
 def read_tables(
-    source: Source, specs: dict[tuple, TableSpec], layout: Layout | None = None
+    source: Source,
+    specs: dict[tuple, TableSpec],
+    layout: Layout | None = None,
+    check_counts: bool = True,
 ) -> dict[str, pd.DataFrame]:
-    """Return table_cells, one tidy table per layout and the stage's quality_flags."""
+    """Return table_cells, one tidy table per layout and the stage's quality_flags.
+
+    check_counts=False skips comparing the tables' patient counts with the prose: stages
+    that only read the tables need not pay for it.
+    """
     layout = layout or read_layout(source)
     flags = Flags(source, STAGE)
     rows_by_table: dict[str, list[TableRow]] = {}
@@ -1028,12 +1035,15 @@ def read_tables(
             if frames
             else pd.DataFrame(columns=spec.output_columns())
         )
-        count_flags(flags, layout, spec, df)
+        if check_counts:
+            count_flags(flags, layout, spec, df)
         out[spec.table] = df
     out["quality_flags"] = flags.frame()
     return out
 
 
-def extract(source: Source, vocabularies: str | Path) -> dict[str, pd.DataFrame]:
+def extract(
+    source: Source, vocabularies: str | Path, check_counts: bool = True
+) -> dict[str, pd.DataFrame]:
     """Return the review-tables stage's tables: table_cells, the tidy tables, flags."""
-    return read_tables(source, load_table_layouts(vocabularies))
+    return read_tables(source, load_table_layouts(vocabularies), check_counts=check_counts)

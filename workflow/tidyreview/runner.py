@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from .source import Source, load_source
 def reported(rule: str, log_path: str | None) -> Iterator[list[str]]:
     """Run a rule's body: collect its summary lines, log them, turn errors into messages."""
     lines: list[str] = []
+    started = time.perf_counter()
     log = open(log_path, "w", encoding="utf-8") if log_path else None  # noqa: SIM115
     try:
         yield lines
@@ -37,6 +39,7 @@ def reported(rule: str, log_path: str | None) -> Iterator[list[str]]:
             log.write(traceback.format_exc())
             log.close()
         raise
+    lines.append(f"done in {time.perf_counter() - started:.2f} s")
     for line in lines:
         print(f"tidyreview [{rule}] {line}")
     if log:
@@ -52,18 +55,17 @@ def run_stage(
     log: str | None = None,
 ) -> None:
     """Extract one document's tables for `stage` into interim Parquet files."""
-    from .publish import empty_frame, write_parquet
+    from .interim import write_interim
     from .stages import STAGES
 
     with reported(stage, log) as lines:
         source = load_source(source_path)
         frames = STAGES[stage](source, Path(vocabularies))
         for table, path in outputs.items():
-            df = frames.get(table)
-            if df is None or df.empty:
-                df = empty_frame(table) if df is None or not len(df.columns) else df
-            write_parquet(df, table, path)
-            lines.append(f"{source.doc_id}: {table} {len(df)} rows")
+            if table not in frames:
+                raise TidyReviewError(f"stage {stage} produced no table {table} for {source.path}")
+            write_interim(frames[table], path)
+            lines.append(f"{source.doc_id}: {table} {len(frames[table])} rows")
 
 
 def load_sources(paths: list[str]) -> dict[str, Source]:
@@ -76,21 +78,41 @@ def run_validation(
     source_paths: list[str],
     out_dir: str,
     report_dir: str,
+    datapackage_path: str | None = None,
+    schema_sql_path: str | None = None,
     log: str | None = None,
 ) -> None:
-    """Combine each table's per-document files, validate, write staging Parquet."""
+    """Combine each table's per-document files, validate, write staging Parquet, the data
+    package describing them and the database DDL."""
     import pandas as pd
 
-    from .metadata import table_meta
-    from .publish import failure_report, list_key_failures, read_parquet, validate, write_parquet
+    from .metadata import datapackage_json, ddl, table_meta
+    from .publish import (
+        empty_frame,
+        failure_report,
+        list_key_failures,
+        read_parquet,
+        validate,
+        write_parquet,
+    )
+    from .schemas import TABLES
 
     with reported("validated_tables", log) as lines:
         sources = load_sources(source_paths)
+        if list(interim) != list(TABLES):
+            raise ValidationFailed(
+                "workflow/tables.json does not list the tables the schemas define "
+                f"(got {sorted(interim)}, schemas {sorted(TABLES)}): run `tidyreview dictionary`"
+            )
         validated, problems = {}, []
         for table, paths in interim.items():
-            frames = [read_parquet(p) for p in paths]
-            frames = [f for f in frames if len(f)] or frames[:1]
-            df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+            frames = [f for f in (read_parquet(p) for p in paths) if len(f)]
+            if not frames:
+                df = empty_frame(table)
+            elif len(frames) == 1:
+                df = frames[0]
+            else:
+                df = pd.concat(frames, ignore_index=True)
             key = table_meta(table).primary_key
             if "doc_id" not in key and len(frames) > 1:
                 # Keyed across documents (agents, trials): the first document's row stands.
@@ -118,16 +140,28 @@ def run_validation(
         for table, df in validated.items():  # nothing is written unless every table passed
             write_parquet(df, table, Path(out_dir) / f"{table}.parquet")
             lines.append(f"{table}: {len(df)} rows valid")
+        if datapackage_path:
+            write_text_atomically(datapackage_path, datapackage_json())
+        if schema_sql_path:
+            write_text_atomically(schema_sql_path, ddl())
 
 
 def run_database(
-    parquet_dir: str, db_path: str, views_sql_path: str | None = None, log: str | None = None
+    parquet_dir: str,
+    db_path: str,
+    schema_sql_path: str,
+    datapackage_path: str,
+    views_sql_path: str | None = None,
+    log: str | None = None,
 ) -> None:
-    from .database import build_database
+    from .database import build_database, table_names
 
     with reported("database", log) as lines:
         views = Path(views_sql_path).read_text(encoding="utf-8") if views_sql_path else None
-        counts = build_database(parquet_dir, db_path, views)
+        schema_sql = Path(schema_sql_path).read_text(encoding="utf-8")
+        counts = build_database(
+            parquet_dir, db_path, schema_sql, table_names(datapackage_path), views
+        )
         lines.append(f"{db_path}: {len(counts)} tables, {sum(counts.values())} rows")
 
 
@@ -139,19 +173,16 @@ def run_publish(pairs: list[tuple[str, str]], log: str | None = None) -> None:
         lines.append(f"published {len(pairs)} files")
 
 
-def run_datapackage(out_path: str, log: str | None = None) -> None:
-    from .metadata import datapackage_json
-
-    with reported("datapackage", log) as lines:
-        write_text_atomically(out_path, datapackage_json())
-        lines.append(f"{out_path} written")
-
-
 def run_report(
-    parquet_dir: str, views_sql_path: str, out_path: str, log: str | None = None
+    parquet_dir: str,
+    datapackage_path: str,
+    views_sql_path: str,
+    out_path: str,
+    log: str | None = None,
 ) -> None:
     from .report import build_report
 
     with reported("report", log) as lines:
-        build_report(parquet_dir, Path(views_sql_path).read_text(encoding="utf-8"), out_path)
+        views = Path(views_sql_path).read_text(encoding="utf-8")
+        build_report(parquet_dir, datapackage_path, views, out_path)
         lines.append(f"{out_path} written")

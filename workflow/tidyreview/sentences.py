@@ -207,5 +207,13 @@ def sentences(units: list[TextUnit]) -> list[Sentence]:
 
 
 def document_sentences(layout: Layout) -> list[Sentence]:
-    """Return the sentences of the document's prose (see `prose_units`)."""
-    return sentences(prose_units(layout))
+    """Return the sentences of the document's prose (see `prose_units`).
+
+    Computed once per layout (several rules of a stage read them); callers get a new list
+    of the same, immutable, sentences.
+    """
+    cached = getattr(layout, "_sentences", None)
+    if cached is None:
+        cached = tuple(sentences(prose_units(layout)))
+        layout._sentences = cached
+    return list(cached)
