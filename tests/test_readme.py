@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from conftest import ROOT
+from tidyreview.schemas import TABLES
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SQL_BLOCKS = re.findall(r"```sql\n(.*?)```", README, flags=re.S)
@@ -31,3 +32,23 @@ def test_readme_sql_runs_and_returns_rows(built, sql):
     con = duckdb.connect(str(built / "review.duckdb"), read_only=True)
     rows = con.execute(sql).fetchall()
     assert rows, sql
+
+
+@pytest.mark.slow
+def test_readme_row_counts_match_the_database(built):
+    counts = dict(re.findall(r"^\| `(\w+)` \| (\d+) \|", README, flags=re.M))
+    assert set(counts) == set(TABLES), "README's table of row counts lists every table"
+    con = duckdb.connect(str(built / "review.duckdb"), read_only=True)
+    for table, n in counts.items():
+        assert con.execute(f'select count(*) from "{table}"').fetchone()[0] == int(n), table
+
+
+@pytest.mark.slow
+def test_readme_lists_every_view(built):
+    con = duckdb.connect(str(built / "review.duckdb"), read_only=True)
+    views = {
+        r[0]
+        for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()
+    }
+    documented = set(re.findall(r"^\| `(\w+)` \| (?:agent|trial|section|the)", README, flags=re.M))
+    assert views == documented
