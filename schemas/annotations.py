@@ -12,15 +12,23 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from .base import (
-    SECTION_ID_PATTERN,
+    AGENT_FK,
+    AGENT_IDS_FK,
+    PARAGRAPH_FK,
+    SECTION_FK,
+    SNAKE_CASE,
+    TRIAL_IDS_FK,
     Bool,
     Float64,
     Int32,
     Str,
     StrList,
     TidyModel,
+    agent_id_field,
     doc_id_field,
     end_field,
+    paragraph_id_field,
+    section_id_field,
     spans_ordered,
     start_field,
 )
@@ -35,7 +43,6 @@ REGULATORY_KINDS = [
     "guideline_recommendation",
 ]
 DEVELOPMENT_STAGES = ["approved", "phase_3", "phase_2", "phase_1", "preclinical"]
-SNAKE_CASE = r"^[a-z][a-z0-9_]*$"
 
 
 def _sentence_field() -> pa.Field:
@@ -46,20 +53,12 @@ def _sentence_field() -> pa.Field:
 
 def _section_field(nullable: bool = False) -> pa.Field:
     extra = " NULL in the front matter (Simple Summary, Abstract)." if nullable else ""
-    return pa.Field(
-        nullable=nullable,
-        str_matches=SECTION_ID_PATTERN,
-        description="Innermost section holding the sentence." + extra,
-    )
+    return section_id_field("Innermost section holding the sentence." + extra, nullable=nullable)
 
 
 def _paragraph_field(nullable: bool = False) -> pa.Field:
     extra = " NULL for headings and the front matter." if nullable else ""
-    return pa.Field(
-        nullable=nullable,
-        str_matches=r"^p\d{3,}$",
-        description="Paragraph holding the sentence." + extra,
-    )
+    return paragraph_id_field("Paragraph holding the sentence." + extra, nullable=nullable)
 
 
 def _agent_ids_field() -> pa.Field:
@@ -74,31 +73,12 @@ def _trial_ids_field() -> pa.Field:
     )
 
 
-def _section_fk() -> dict:
-    return {
-        "fields": ["doc_id", "section_id"],
-        "reference": {"resource": "sections", "fields": ["doc_id", "section_id"]},
-    }
-
-
-def _paragraph_fk() -> dict:
-    return {
-        "fields": ["doc_id", "paragraph_id"],
-        "reference": {"resource": "paragraphs", "fields": ["doc_id", "paragraph_id"]},
-    }
-
-
-# Every element of agent_ids / trial_ids resolves to agents / trials (checked on validation).
-LIST_KEYS = [
-    {"fields": ["agent_ids"], "reference": {"resource": "agents", "fields": ["agent_id"]}},
-    {"fields": ["trial_ids"], "reference": {"resource": "trials", "fields": ["trial_id"]}},
-]
-
-
 def _metadata(*foreign_keys: dict, lists: bool = True) -> dict:
-    meta = {"stage": "annotations", "foreign_keys": [_section_fk(), _paragraph_fk(), *foreign_keys]}
+    meta = {"stage": "annotations", "foreign_keys": [SECTION_FK, PARAGRAPH_FK, *foreign_keys]}
     if lists:
-        meta["list_foreign_keys"] = LIST_KEYS
+        # Every element of agent_ids / trial_ids resolves to agents / trials (checked on
+        # validation).
+        meta["list_foreign_keys"] = [AGENT_IDS_FK, TRIAL_IDS_FK]
     return meta
 
 
@@ -127,10 +107,9 @@ class Abbreviations(TidyModel):
     )
     section_id: Series[Str] = _section_field(nullable=True)
     paragraph_id: Series[Str] = _paragraph_field(nullable=True)
-    first_section_id: Series[Str] = pa.Field(
+    first_section_id: Series[Str] = section_id_field(
+        "Section of the short form's first definition in the body; NULL if only the front matter defines it.",
         nullable=True,
-        str_matches=SECTION_ID_PATTERN,
-        description="Section of the short form's first definition in the body; NULL if only the front matter defines it.",
     )
     agent_ids: Series[StrList] = pa.Field(
         description="Agents (agents.agent_id) whose name is the short or the long form (T-DM1 -> trastuzumab_emtansine); empty when none."
@@ -289,7 +268,7 @@ class RegulatoryEvents(TidyModel):
 
 class AgentDevelopmentStages(TidyModel):
     doc_id: Series[Str] = doc_id_field()
-    agent_id: Series[Str] = pa.Field(description="The agent (agents.agent_id).")
+    agent_id: Series[Str] = agent_id_field()
     stage: Series[Str] = pa.Field(
         isin=DEVELOPMENT_STAGES,
         description="Most advanced development stage the review states: approved, phase_3, phase_2, phase_1 or preclinical.",
@@ -309,10 +288,7 @@ class AgentDevelopmentStages(TidyModel):
         name = "agent_development_stages"
         description = "One row per agent the review's prose places in development: the most advanced stage stated, with its evidence."
         unique = ["doc_id", "agent_id"]
-        metadata = _metadata(
-            {"fields": ["agent_id"], "reference": {"resource": "agents", "fields": ["agent_id"]}},
-            lists=False,
-        )
+        metadata = _metadata(AGENT_FK, lists=False)
 
 
 class AdverseEvents(TidyModel):

@@ -7,81 +7,40 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from .base import (
-    SECTION_ID_PATTERN,
-    TRIAL_ID_PATTERN,
+    AGENT_FK,
+    AGENT_ID_PATTERN,
+    CAPTION_FK,
+    CELL_FK,
+    DOCUMENT_FK,
+    PARAGRAPH_FK,
+    SECTION_FK,
+    TRIAL_FK,
+    TRIAL_IDS_FK,
     Bool,
     Int32,
     Str,
     StrList,
     TidyModel,
+    agent_id_field,
+    caption_id_field,
     doc_id_field,
     end_field,
+    foreign_key,
+    line_field,
+    paragraph_id_field,
+    phase_field,
+    section_id_field,
     spans_ordered,
     start_field,
+    status_field,
+    table_id_field,
+    trial_id_field,
 )
-from .vocabularies import AGENT_ID_PATTERN, MODALITIES
+from .vocabularies import MODALITIES
 
-PHASES = [
-    "EARLY_PHASE1",
-    "PHASE1",
-    "PHASE2",
-    "PHASE3",
-    "PHASE4",
-    "NA",
-    "PHASE1/PHASE2",
-    "PHASE2/PHASE3",
-]
-STATUSES = [
-    "NOT_YET_RECRUITING",
-    "RECRUITING",
-    "ENROLLING_BY_INVITATION",
-    "ACTIVE_NOT_RECRUITING",
-    "SUSPENDED",
-    "TERMINATED",
-    "COMPLETED",
-    "WITHDRAWN",
-    "UNKNOWN",
-]
 # Where in the document a mention lies.
 PARTS = ["simple_summary", "abstract", "heading", "paragraph", "caption", "table"]
 ROLES = ["investigational", "combination", "comparator", "co_mentioned"]
-
-DOCUMENT_FK = {"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}}
-AGENT_FK = {"fields": ["agent_id"], "reference": {"resource": "agents", "fields": ["agent_id"]}}
-# trials is keyed by trial_id alone (the data contract): a registry identifier names the
-# same trial in every review.
-TRIAL_FK = {"fields": ["trial_id"], "reference": {"resource": "trials", "fields": ["trial_id"]}}
-SECTION_FK = {
-    "fields": ["doc_id", "section_id"],
-    "reference": {"resource": "sections", "fields": ["doc_id", "section_id"]},
-}
-PARAGRAPH_FK = {
-    "fields": ["doc_id", "paragraph_id"],
-    "reference": {"resource": "paragraphs", "fields": ["doc_id", "paragraph_id"]},
-}
-CAPTION_FK = {
-    "fields": ["doc_id", "caption_id"],
-    "reference": {"resource": "captions", "fields": ["doc_id", "caption_id"]},
-}
-CELL_FK = {
-    "fields": ["doc_id", "table_id", "row_index", "column_index"],
-    "reference": {
-        "resource": "table_cells",
-        "fields": ["doc_id", "table_id", "row_index", "column_index"],
-    },
-}
-
-
-def _agent_id(what: str = "The agent") -> pa.Field:
-    return pa.Field(str_matches=AGENT_ID_PATTERN, description=f"{what} (agents.agent_id).")
-
-
-def _trial_id(nullable: bool = False, what: str = "Registry identifier") -> pa.Field:
-    return pa.Field(
-        nullable=nullable,
-        str_matches=TRIAL_ID_PATTERN,
-        description=f"{what}: NCT + 8 digits (ClinicalTrials.gov) or an EudraCT number.",
-    )
 
 
 def _place_fields():
@@ -91,23 +50,18 @@ def _place_fields():
             isin=PARTS,
             description="Where the mention lies: simple_summary, abstract, heading, paragraph, caption or table.",
         ),
-        "section_id": pa.Field(
+        "section_id": section_id_field(
+            "Section holding the mention (a table's: the section of its caption); NULL in the front matter.",
             nullable=True,
-            str_matches=SECTION_ID_PATTERN,
-            description="Section holding the mention (a table's: the section of its caption); NULL in the front matter.",
         ),
-        "paragraph_id": pa.Field(
-            nullable=True, description="Paragraph holding the mention; NULL outside paragraphs."
+        "paragraph_id": paragraph_id_field(
+            "Paragraph holding the mention; NULL outside paragraphs.", nullable=True
         ),
-        "caption_id": pa.Field(
-            nullable=True,
-            str_matches=r"^[TF]\d+$",
-            description="Caption holding the mention; NULL outside captions.",
+        "caption_id": caption_id_field(
+            "Caption holding the mention; NULL outside captions.", nullable=True
         ),
-        "table_id": pa.Field(
-            nullable=True,
-            str_matches=r"^T\d+$",
-            description="Table whose cell holds the mention; NULL outside tables.",
+        "table_id": table_id_field(
+            "Table whose cell holds the mention; NULL outside tables.", nullable=True
         ),
         "row_index": pa.Field(
             nullable=True,
@@ -119,7 +73,7 @@ def _place_fields():
             ge=0,
             description="table_cells.column_index of the cell; NULL outside tables.",
         ),
-        "line": pa.Field(ge=1, description="1-based source line where the mention starts."),
+        "line": line_field("where the mention starts"),
     }
 
 
@@ -165,36 +119,27 @@ class Agents(TidyModel):
         metadata = {
             "stage": "entities",
             "foreign_keys": [],
-            "list_foreign_keys": [
-                {
-                    "fields": ["component_of"],
-                    "reference": {"resource": "agents", "fields": ["agent_id"]},
-                }
-            ],
+            "list_foreign_keys": [foreign_key(["component_of"], "agents", ["agent_id"])],
         }
 
 
 class Trials(TidyModel):
     doc_id: Series[Str] = doc_id_field()
-    trial_id: Series[Str] = _trial_id()
+    trial_id: Series[Str] = trial_id_field()
     registry: Series[Str] = pa.Field(
         isin=["ClinicalTrials.gov", "EudraCT"], description="Registry the identifier belongs to."
     )
     acronyms: Series[StrList] = pa.Field(
         description="Study names the tables or the text tie to the identifier (named_studies.name)."
     )
-    phase: Series[Str] = pa.Field(
-        nullable=True,
-        isin=PHASES,
-        description="Phase as a table states it (ClinicalTrials.gov vocabulary); NULL when no table does.",
+    phase: Series[Str] = phase_field(
+        "Phase as a table states it (ClinicalTrials.gov vocabulary); NULL when no table does."
     )
     phase_raw: Series[Str] = pa.Field(
         nullable=True, description="The table's wording of the phase."
     )
-    status: Series[Str] = pa.Field(
-        nullable=True,
-        isin=STATUSES,
-        description="Recruitment status as a table states it (ClinicalTrials.gov vocabulary).",
+    status: Series[Str] = status_field(
+        "Recruitment status as a table states it (ClinicalTrials.gov vocabulary)."
     )
     status_raw: Series[Str] = pa.Field(
         nullable=True, description="The table's wording of the status."
@@ -210,9 +155,7 @@ class Trials(TidyModel):
     in_prose: Series[Bool] = pa.Field(
         description="Mentioned in the prose (abstract, headings or paragraphs) by identifier or study name."
     )
-    first_section: Series[Str] = pa.Field(
-        str_matches=SECTION_ID_PATTERN, description="Section of the first mention."
-    )
+    first_section: Series[Str] = section_id_field("Section of the first mention.")
     first_start: Series[Int32] = start_field("the first mention")
 
     class Config:
@@ -227,14 +170,8 @@ class Trials(TidyModel):
             "stage": "entities",
             "foreign_keys": [DOCUMENT_FK],
             "list_foreign_keys": [
-                {
-                    "fields": ["doc_id", "acronyms"],
-                    "reference": {"resource": "named_studies", "fields": ["doc_id", "name"]},
-                },
-                {
-                    "fields": ["doc_id", "table_ids"],
-                    "reference": {"resource": "captions", "fields": ["doc_id", "caption_id"]},
-                },
+                foreign_key(["doc_id", "acronyms"], "named_studies", ["doc_id", "name"]),
+                foreign_key(["doc_id", "table_ids"], "captions", ["doc_id", "caption_id"]),
             ],
         }
 
@@ -244,8 +181,8 @@ class NamedStudies(TidyModel):
     name: Series[Str] = pa.Field(
         description="Study name as first written (KATHERINE, HER2CLIMB, I-SPY, CCTG IND.229)."
     )
-    trial_id: Series[Str] = _trial_id(
-        nullable=True, what="Identifier the document ties to the name (the first, if several)"
+    trial_id: Series[Str] = trial_id_field(
+        "Identifier the document ties to the name (the first, if several)", nullable=True
     )
     trial_ids: Series[StrList] = pa.Field(
         description="Every identifier the document ties to the name; more than one is flagged."
@@ -257,9 +194,7 @@ class NamedStudies(TidyModel):
         description="How the name was found: table (a table's acronym or label), text_rule (a rule on the prose), vocabulary (raw/vocabularies/named_studies.csv)."
     )
     n_mentions: Series[Int32] = pa.Field(ge=1, description="Occurrences (trial_mentions rows).")
-    first_section: Series[Str] = pa.Field(
-        str_matches=SECTION_ID_PATTERN, description="Section of the first mention."
-    )
+    first_section: Series[Str] = section_id_field("Section of the first mention.")
     first_start: Series[Int32] = start_field("the first mention")
 
     class Config:
@@ -269,18 +204,13 @@ class NamedStudies(TidyModel):
         metadata = {
             "stage": "entities",
             "foreign_keys": [DOCUMENT_FK, TRIAL_FK],
-            "list_foreign_keys": [
-                {
-                    "fields": ["trial_ids"],
-                    "reference": {"resource": "trials", "fields": ["trial_id"]},
-                }
-            ],
+            "list_foreign_keys": [TRIAL_IDS_FK],
         }
 
 
 class AgentMentions(TidyModel):
     doc_id: Series[Str] = doc_id_field()
-    agent_id: Series[Str] = _agent_id()
+    agent_id: Series[Str] = agent_id_field()
     surface: Series[Str] = pa.Field(
         description="The text as printed; raw_text[start:end] == surface (line breaks included)."
     )
@@ -314,8 +244,8 @@ class AgentMentions(TidyModel):
 
 class TrialMentions(TidyModel):
     doc_id: Series[Str] = doc_id_field()
-    trial_id: Series[Str] = _trial_id(
-        nullable=True, what="Trial mentioned (for a study name: the identifier tied to it)"
+    trial_id: Series[Str] = trial_id_field(
+        "Trial mentioned (for a study name: the identifier tied to it)", nullable=True
     )
     study_name: Series[Str] = pa.Field(
         nullable=True,
@@ -362,10 +292,7 @@ class TrialMentions(TidyModel):
             "foreign_keys": [
                 DOCUMENT_FK,
                 TRIAL_FK,
-                {
-                    "fields": ["doc_id", "study_name"],
-                    "reference": {"resource": "named_studies", "fields": ["doc_id", "name"]},
-                },
+                foreign_key(["doc_id", "study_name"], "named_studies", ["doc_id", "name"]),
                 SECTION_FK,
                 PARAGRAPH_FK,
                 CAPTION_FK,
@@ -376,8 +303,8 @@ class TrialMentions(TidyModel):
 
 class TrialAgents(TidyModel):
     doc_id: Series[Str] = doc_id_field()
-    trial_id: Series[Str] = _trial_id()
-    agent_id: Series[Str] = _agent_id()
+    trial_id: Series[Str] = trial_id_field()
+    agent_id: Series[Str] = agent_id_field()
     source: Series[Str] = pa.Field(
         isin=["table", "text"],
         description="table: a row of Tables 1-4; text: a sentence naming the trial.",
@@ -389,16 +316,12 @@ class TrialAgents(TidyModel):
     evidence: Series[Str] = pa.Field(
         description="The cell or sentence linking them (whitespace collapsed)."
     )
-    section_id: Series[Str] = pa.Field(
-        nullable=True, str_matches=SECTION_ID_PATTERN, description="Section of the evidence."
+    section_id: Series[Str] = section_id_field("Section of the evidence.", nullable=True)
+    paragraph_id: Series[Str] = paragraph_id_field(
+        "Paragraph of the evidence sentence; NULL for tables.", nullable=True
     )
-    paragraph_id: Series[Str] = pa.Field(
-        nullable=True, description="Paragraph of the evidence sentence; NULL for tables."
-    )
-    table_id: Series[Str] = pa.Field(
-        nullable=True,
-        str_matches=r"^T\d+$",
-        description="Table of the evidence cell; NULL for text.",
+    table_id: Series[Str] = table_id_field(
+        "Table of the evidence cell; NULL for text.", nullable=True
     )
     row_index: Series[Int32] = pa.Field(
         nullable=True, ge=0, description="Tidy-table row (table_cells.row_index) of the link."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from .base import Int32, Str, TidyModel, doc_id_field
+from .base import DOCUMENT_FK, SNAKE_CASE, Int32, Str, TidyModel, doc_id_field, line_field
 
 SEVERITIES = ["info", "warning", "error"]
 
@@ -20,7 +20,7 @@ class QualityFlags(TidyModel):
         description="Pipeline stage that raised the flag (structure, tables, references, ...)."
     )
     check: Series[Str] = pa.Field(
-        str_matches=r"^[a-z][a-z0-9_]*$",
+        str_matches=SNAKE_CASE,
         description="Name of the rule that found the issue (snake_case).",
     )
     severity: Series[Str] = pa.Field(
@@ -42,7 +42,7 @@ class QualityFlags(TidyModel):
     end: Series[Int32] = pa.Field(
         nullable=True, ge=0, description="End offset (exclusive) of the flagged text."
     )
-    line: Series[Int32] = pa.Field(nullable=True, ge=1, description="1-based source line of start.")
+    line: Series[Int32] = line_field("of start", nullable=True)
 
     class Config:
         name = "quality_flags"
@@ -50,7 +50,5 @@ class QualityFlags(TidyModel):
         unique = ["doc_id", "flag_id"]
         metadata = {
             "stage": [],  # filled by the stages that produce flags (see __init__)
-            "foreign_keys": [
-                {"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}}
-            ],
+            "foreign_keys": [DOCUMENT_FK],
         }

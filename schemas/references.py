@@ -6,9 +6,12 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from .base import (
+    CAPTION_FK,
+    DOCUMENT_FK,
     DOI_PATTERN,
-    SECTION_ID_PATTERN,
-    TRIAL_ID_PATTERN,
+    PARAGRAPH_FK,
+    SECTION_FK,
+    TABLE_CAPTION_FK,
     Bool,
     Date,
     Int32,
@@ -16,10 +19,17 @@ from .base import (
     Str,
     StrList,
     TidyModel,
+    caption_id_field,
     doc_id_field,
     end_field,
+    foreign_key,
+    line_field,
+    paragraph_id_field,
+    section_id_field,
     spans_ordered,
     start_field,
+    table_id_field,
+    trial_id_field,
 )
 
 PUB_TYPES = ["journal_article", "book_chapter", "web_page", "registry_record", "other"]
@@ -87,10 +97,8 @@ class References(TidyModel):
     accessed: Series[Date] = pa.Field(
         nullable=True, description="Access date of a web page or registry record."
     )
-    trial_id: Series[Str] = pa.Field(
-        nullable=True,
-        str_matches=TRIAL_ID_PATTERN,
-        description="Registry identifier in the link of a registry record (NCT03389230).",
+    trial_id: Series[Str] = trial_id_field(
+        "Registry identifier in the link of a registry record", nullable=True
     )
     publisher: Series[Str] = pa.Field(
         nullable=True, description="Publisher of a book chapter ('Springer')."
@@ -113,7 +121,7 @@ class References(TidyModel):
     raw: Series[Str] = pa.Field(
         description="The entry's text after its number, markdown kept, page-break artifacts joined and whitespace collapsed."
     )
-    line: Series[Int32] = pa.Field(ge=1, description="1-based source line where the entry starts.")
+    line: Series[Int32] = line_field("where the entry starts")
     start: Series[Int32] = start_field("the entry (its number)")
     end: Series[Int32] = end_field("the entry's last line")
     part_starts: Series[Int32List] = pa.Field(
@@ -144,9 +152,7 @@ class References(TidyModel):
         unique = ["doc_id", "ref_id"]
         metadata = {
             "stage": "references",
-            "foreign_keys": [
-                {"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}}
-            ],
+            "foreign_keys": [DOCUMENT_FK],
         }
 
 
@@ -171,25 +177,20 @@ class Citations(TidyModel):
     from_range: Series[Bool] = pa.Field(
         description="The reference is cited through a range ('86–88'), not by its own number."
     )
-    section_id: Series[Str] = pa.Field(
+    section_id: Series[Str] = section_id_field(
+        "Section holding the marker (for a table or caption, the section of the caption).",
         nullable=True,
-        str_matches=SECTION_ID_PATTERN,
-        description="Section holding the marker (for a table or caption, the section of the caption).",
     )
-    paragraph_id: Series[Str] = pa.Field(
-        nullable=True, description="Paragraph holding the marker; NULL in tables and captions."
+    paragraph_id: Series[Str] = paragraph_id_field(
+        "Paragraph holding the marker; NULL in tables and captions.", nullable=True
     )
-    table_id: Series[Str] = pa.Field(
-        nullable=True,
-        str_matches=r"^T\d+$",
-        description="Table (T1..T4) whose cell holds the marker; NULL outside tables.",
+    table_id: Series[Str] = table_id_field(
+        "Table (T1..T4) whose cell holds the marker; NULL outside tables.", nullable=True
     )
-    caption_id: Series[Str] = pa.Field(
-        nullable=True,
-        str_matches=r"^[TF]\d+$",
-        description="Caption holding the marker; NULL outside captions.",
+    caption_id: Series[Str] = caption_id_field(
+        "Caption holding the marker; NULL outside captions.", nullable=True
     )
-    line: Series[Int32] = pa.Field(ge=1, description="1-based source line of the marker.")
+    line: Series[Int32] = line_field("of the marker")
     start: Series[Int32] = start_field("the marker")
     end: Series[Int32] = end_field("the marker")
 
@@ -215,25 +216,10 @@ class Citations(TidyModel):
         metadata = {
             "stage": "references",
             "foreign_keys": [
-                {
-                    "fields": ["doc_id", "ref_id"],
-                    "reference": {"resource": "references", "fields": ["doc_id", "ref_id"]},
-                },
-                {
-                    "fields": ["doc_id", "section_id"],
-                    "reference": {"resource": "sections", "fields": ["doc_id", "section_id"]},
-                },
-                {
-                    "fields": ["doc_id", "paragraph_id"],
-                    "reference": {"resource": "paragraphs", "fields": ["doc_id", "paragraph_id"]},
-                },
-                {
-                    "fields": ["doc_id", "table_id"],
-                    "reference": {"resource": "captions", "fields": ["doc_id", "caption_id"]},
-                },
-                {
-                    "fields": ["doc_id", "caption_id"],
-                    "reference": {"resource": "captions", "fields": ["doc_id", "caption_id"]},
-                },
+                foreign_key(["doc_id", "ref_id"], "references"),
+                SECTION_FK,
+                PARAGRAPH_FK,
+                TABLE_CAPTION_FK,
+                CAPTION_FK,
             ],
         }

@@ -16,7 +16,8 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from .base import (
-    TRIAL_ID_PATTERN,
+    TABLE_CAPTION_FK,
+    TRIAL_FK,
     Bool,
     Float64,
     Int32,
@@ -25,46 +26,21 @@ from .base import (
     TidyModel,
     doc_id_field,
     end_field,
+    foreign_key,
+    line_field,
+    phase_field,
     spans_ordered,
     start_field,
+    status_field,
+    table_id_field,
+    trial_id_field,
 )
 
-# ClinicalTrials.gov API v2 vocabularies (as AACT uses them).
-PHASES = [
-    "EARLY_PHASE1",
-    "PHASE1",
-    "PHASE2",
-    "PHASE3",
-    "PHASE4",
-    "NA",
-    "PHASE1/PHASE2",
-    "PHASE2/PHASE3",
-]
-STATUSES = [
-    "NOT_YET_RECRUITING",
-    "RECRUITING",
-    "ENROLLING_BY_INVITATION",
-    "ACTIVE_NOT_RECRUITING",
-    "SUSPENDED",
-    "TERMINATED",
-    "COMPLETED",
-    "WITHDRAWN",
-    "UNKNOWN",
-]
 ROW_KINDS = ["header", "group", "data", "merged", "continuation", "empty", "row"]
-TABLE_ID_PATTERN = r"^T\d+$"
-
-CAPTION_FK = {
-    "fields": ["doc_id", "table_id"],
-    "reference": {"resource": "captions", "fields": ["doc_id", "caption_id"]},
-}
 
 
 def _table_id() -> pa.Field:
-    return pa.Field(
-        str_matches=TABLE_ID_PATTERN,
-        description="Source table: T1..T4 as in captions.caption_id.",
-    )
+    return table_id_field("Source table: T1..T4 as in captions.caption_id.")
 
 
 def _row_index() -> pa.Field:
@@ -76,11 +52,7 @@ def _row_index() -> pa.Field:
 
 
 def _trial_id() -> pa.Field:
-    return pa.Field(
-        str_matches=TRIAL_ID_PATTERN,
-        description="Registry identifier: ClinicalTrials.gov (NCT + 8 digits) or EudraCT "
-        "(2013-003894-87). A cell listing several gives one row each.",
-    )
+    return trial_id_field(note="A cell listing several gives one row each.")
 
 
 def _text(what: str) -> pa.Field:
@@ -111,7 +83,7 @@ def _cells_from() -> pa.Field:
 
 
 def _line() -> pa.Field:
-    return pa.Field(ge=1, description="1-based source line of the row's first line.")
+    return line_field("of the row's first line")
 
 
 def _row_start() -> pa.Field:
@@ -140,16 +112,10 @@ def ref_ids_positive(cls, df: pd.DataFrame) -> pd.Series:
 def _drug_table_metadata() -> dict:
     return {
         "stage": "tables",
-        "foreign_keys": [
-            CAPTION_FK,
-            {"fields": ["trial_id"], "reference": {"resource": "trials", "fields": ["trial_id"]}},
-        ],
+        "foreign_keys": [TABLE_CAPTION_FK, TRIAL_FK],
         # Each number in ref_ids must be a reference of the same document.
         "list_foreign_keys": [
-            {
-                "fields": ["doc_id", "ref_ids"],
-                "reference": {"resource": "references", "fields": ["doc_id", "ref_id"]},
-            }
+            foreign_key(["doc_id", "ref_ids"], "references", ["doc_id", "ref_id"])
         ],
     }
 
@@ -181,7 +147,7 @@ class TableCells(TidyModel):
         "tail of the previous row's last cell, joined back to it); empty; row (a table no "
         "layout describes).",
     )
-    line: Series[Int32] = pa.Field(ge=1, description="1-based source line of the cell.")
+    line: Series[Int32] = line_field("of the cell")
     start: Series[Int32] = start_field("the cell")
     end: Series[Int32] = end_field("the cell")
 
@@ -198,7 +164,7 @@ class TableCells(TidyModel):
             "its offsets (empty cells included): the lossless copy the tidy tables are read from."
         )
         unique = ["doc_id", "table_id", "row_index", "column_index"]
-        metadata = {"stage": "tables", "foreign_keys": [CAPTION_FK]}
+        metadata = {"stage": "tables", "foreign_keys": [TABLE_CAPTION_FK]}
 
 
 class BispecificAntibodyTrials(TidyModel):
@@ -353,18 +319,14 @@ class ImmunotherapyTrials(TidyModel):
     study_type_raw: Series[Str] = pa.Field(
         nullable=True, description="Type of study as printed (Phase 1/2 Single arm)."
     )
-    phase: Series[Str] = pa.Field(
-        nullable=True,
-        isin=PHASES,
-        description="ClinicalTrials.gov phase (Phase 1b -> PHASE1, Phase 1/2 -> PHASE1/PHASE2).",
+    phase: Series[Str] = phase_field(
+        "ClinicalTrials.gov phase (Phase 1b -> PHASE1, Phase 1/2 -> PHASE1/PHASE2)."
     )
     phase_raw: Series[Str] = pa.Field(
         nullable=True, description="The phase's wording in the study type (Phase 1b/2)."
     )
-    status: Series[Str] = pa.Field(
-        nullable=True,
-        isin=STATUSES,
-        description="ClinicalTrials.gov overall status (Active, not recruiting -> ACTIVE_NOT_RECRUITING).",
+    status: Series[Str] = status_field(
+        "ClinicalTrials.gov overall status (Active, not recruiting -> ACTIVE_NOT_RECRUITING)."
     )
     status_raw: Series[Str] = pa.Field(nullable=True, description="Status as printed.")
     enrollment: Series[Int32] = pa.Field(

@@ -6,8 +6,9 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from .base import (
+    DOCUMENT_FK,
     DOI_PATTERN,
-    SECTION_ID_PATTERN,
+    SECTION_FK,
     Bool,
     Date,
     Int32,
@@ -15,8 +16,11 @@ from .base import (
     Str,
     StrList,
     TidyModel,
+    caption_id_field,
     doc_id_field,
     end_field,
+    paragraph_id_field,
+    section_id_field,
     spans_ordered,
     start_field,
 )
@@ -118,19 +122,13 @@ class Authors(TidyModel):
         name = "authors"
         description = "One row per author of a source review."
         unique = ["doc_id", "position"]
-        metadata = {
-            "stage": "structure",
-            "foreign_keys": [
-                {"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}}
-            ],
-        }
+        metadata = {"stage": "structure", "foreign_keys": [DOCUMENT_FK]}
 
 
 class Sections(TidyModel):
     doc_id: Series[Str] = doc_id_field()
-    section_id: Series[Str] = pa.Field(
-        str_matches=SECTION_ID_PATTERN,
-        description="Section number (2.1.3); unnumbered subheadings get the parent's id plus a letter (2.1.2.a).",
+    section_id: Series[Str] = section_id_field(
+        "Section number (2.1.3); unnumbered subheadings get the parent's id plus a letter (2.1.2.a)."
     )
     number: Series[Str] = pa.Field(
         nullable=True, description="The printed section number, NULL for unnumbered subheadings."
@@ -161,22 +159,13 @@ class Sections(TidyModel):
             "One row per section heading, numbered or not, with the span of the section's content."
         )
         unique = ["doc_id", "section_id"]
-        metadata = {
-            "stage": "structure",
-            "foreign_keys": [
-                {"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}}
-            ],
-        }
+        metadata = {"stage": "structure", "foreign_keys": [DOCUMENT_FK]}
 
 
 class Paragraphs(TidyModel):
     doc_id: Series[Str] = doc_id_field()
-    paragraph_id: Series[Str] = pa.Field(
-        str_matches=r"^p\d{3,}$", description="Paragraph id, p001.. in document order."
-    )
-    section_id: Series[Str] = pa.Field(
-        str_matches=SECTION_ID_PATTERN, description="Innermost section holding the paragraph."
-    )
+    paragraph_id: Series[Str] = paragraph_id_field("Paragraph id, p001.. in document order.")
+    section_id: Series[Str] = section_id_field("Innermost section holding the paragraph.")
     index_in_section: Series[Int32] = pa.Field(
         ge=1, description="Position of the paragraph within its section."
     )
@@ -198,30 +187,18 @@ class Paragraphs(TidyModel):
         name = "paragraphs"
         description = "One row per body paragraph (sections 1 to the end of the body); tables, captions, headings and references are not paragraphs."
         unique = ["doc_id", "paragraph_id"]
-        metadata = {
-            "stage": "structure",
-            "foreign_keys": [
-                {
-                    "fields": ["doc_id", "section_id"],
-                    "reference": {"resource": "sections", "fields": ["doc_id", "section_id"]},
-                }
-            ],
-        }
+        metadata = {"stage": "structure", "foreign_keys": [SECTION_FK]}
 
 
 class Captions(TidyModel):
     doc_id: Series[Str] = doc_id_field()
-    caption_id: Series[Str] = pa.Field(
-        str_matches=r"^[TF]\d+$", description="T1..Tn for tables, F1..Fn for figures."
-    )
+    caption_id: Series[Str] = caption_id_field("T1..Tn for tables, F1..Fn for figures.")
     kind: Series[Str] = pa.Field(isin=["table", "figure"], description="table or figure.")
     number: Series[Int32] = pa.Field(ge=1, description="The printed table or figure number.")
     text: Series[Str] = pa.Field(
         description="Caption line as printed, label included ('Table 1. ...')."
     )
-    section_id: Series[Str] = pa.Field(
-        str_matches=SECTION_ID_PATTERN, description="Section in which the caption appears."
-    )
+    section_id: Series[Str] = section_id_field("Section in which the caption appears.")
     start: Series[Int32] = start_field("the caption")
     end: Series[Int32] = end_field("the caption")
 
@@ -231,12 +208,4 @@ class Captions(TidyModel):
         name = "captions"
         description = "One row per table or figure caption."
         unique = ["doc_id", "caption_id"]
-        metadata = {
-            "stage": "structure",
-            "foreign_keys": [
-                {
-                    "fields": ["doc_id", "section_id"],
-                    "reference": {"resource": "sections", "fields": ["doc_id", "section_id"]},
-                }
-            ],
-        }
+        metadata = {"stage": "structure", "foreign_keys": [SECTION_FK]}

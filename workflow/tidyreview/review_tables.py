@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from tidyreview.schemas.review_tables import PHASES, STATUSES
+from tidyreview.schemas.base import PHASES, STATUSES
 
 from .errors import SourceFormatError, TidyReviewError
 from .layout import Layout, Line, TableBlock, collapse, join_across_break, read_layout
