@@ -11,33 +11,25 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-SNAKE_CASE = r"^[a-z][a-z0-9_]*$"
-# '|'-separated writings, none empty and none padded: "diarrhea|diarrhoea"
-VARIANTS = r"^[^|\s](?:[^|]*[^|\s])?(?:\|[^|\s](?:[^|]*[^|\s])?)*$"
+from .base import SNAKE_CASE
+from .vocabularies import LIST_PATTERN, VocabularyModel
 
 
-class AnnotationVocabulary(pa.DataFrameModel):
-    class Config:
-        strict = True
-        coerce = True
-        ordered = True
-
-
-class AdverseEventTerms(AnnotationVocabulary):
+class AdverseEventTerms(VocabularyModel):
     """raw/vocabularies/adverse_event_terms.csv: one row per normalised adverse event."""
 
     term_normalized: Series[str] = pa.Field(
         unique=True, str_matches=SNAKE_CASE, description="Normalised term (snake_case)."
     )
     variants: Series[str] = pa.Field(
-        str_matches=VARIANTS,
+        str_matches=LIST_PATTERN,
         description="Writings found in text, '|'-separated; case and hyphen/space variants "
         "need not be listed. Abbreviations the text defines are added automatically.",
     )
     notes: Series[str] = pa.Field(nullable=True, description="Free text for reviewers.")
 
 
-class AgentClasses(AnnotationVocabulary):
+class AgentClasses(VocabularyModel):
     """raw/vocabularies/agent_classes.csv: classes of agents the prose talks about."""
 
     agent_class: Series[str] = pa.Field(
@@ -45,17 +37,21 @@ class AgentClasses(AnnotationVocabulary):
         str_matches=SNAKE_CASE,
         description="Class id; the same id as agents.modality where one exists.",
     )
-    variants: Series[str] = pa.Field(str_matches=VARIANTS, description="Writings, '|'-separated.")
+    variants: Series[str] = pa.Field(
+        str_matches=LIST_PATTERN, description="Writings, '|'-separated."
+    )
     notes: Series[str] = pa.Field(nullable=True, description="Free text for reviewers.")
 
 
-class RegulatoryBodies(AnnotationVocabulary):
+class RegulatoryBodies(VocabularyModel):
     """raw/vocabularies/regulatory_bodies.csv: agencies, countries and guideline bodies."""
 
     body: Series[str] = pa.Field(
         unique=True, str_length={"min_value": 1}, description="Normalised name (FDA, China, ASCO)."
     )
-    variants: Series[str] = pa.Field(str_matches=VARIANTS, description="Writings, '|'-separated.")
+    variants: Series[str] = pa.Field(
+        str_matches=LIST_PATTERN, description="Writings, '|'-separated."
+    )
     body_type: Series[str] = pa.Field(
         isin=["agency", "country", "guideline_body"],
         description="agency, country (the text names a country, not its agency) or guideline_body.",
@@ -63,7 +59,7 @@ class RegulatoryBodies(AnnotationVocabulary):
     notes: Series[str] = pa.Field(nullable=True, description="Free text for reviewers.")
 
 
-class Measures(AnnotationVocabulary):
+class Measures(VocabularyModel):
     """raw/vocabularies/measures.csv: what a reported number can measure."""
 
     measure: Series[str] = pa.Field(
@@ -74,7 +70,7 @@ class Measures(AnnotationVocabulary):
         description="Unit of the values of this measure.",
     )
     cues: Series[str] = pa.Field(
-        str_matches=VARIANTS,
+        str_matches=LIST_PATTERN,
         description="Words naming the measure in a sentence, '|'-separated; an abbreviation "
         "the text defines for one of them is added automatically (PFS, pCR).",
     )

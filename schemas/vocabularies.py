@@ -10,6 +10,8 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from .base import AGENT_ID_PATTERN, TRIAL_ID_PATTERN
+
 # The fixed modality vocabulary of agents.csv.
 MODALITIES = [
     "monoclonal_antibody",
@@ -32,12 +34,13 @@ MODALITIES = [
     "other",
 ]
 
-AGENT_ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
-# '|'-separated items, none empty and none padded: "HER2|CD3"
+# '|'-separated items, none empty and none padded: "HER2|CD3", "diarrhea|diarrhoea"
 LIST_PATTERN = r"^[^|\s](?:[^|]*[^|\s])?(?:\|[^|\s](?:[^|]*[^|\s])?)*$"
 
 
 class VocabularyModel(pa.DataFrameModel):
+    """Base of every curated vocabulary: strict columns, read as text."""
+
     class Config:
         strict = True
         coerce = True
@@ -99,7 +102,7 @@ class NamedStudyVocabulary(VocabularyModel):
     )
     trial_id: Series[str] = pa.Field(
         nullable=True,
-        str_matches=r"^(NCT\d{8}|\d{4}-\d{6}-\d{2})$",
+        str_matches=TRIAL_ID_PATTERN,
         description="Registry identifier, only when the review ties one to the name.",
     )
     reason: Series[str] = pa.Field(
