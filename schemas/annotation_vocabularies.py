@@ -2,8 +2,8 @@
 published tables): adverse-event terms, agent classes, regulatory bodies and measures.
 
 Each file is read as text (every column a string, empty cells NULL) and validated here
-before use; `tidyreview.annotations` turns a failure into one message naming the file,
-the CSV line and the value.
+before use; `tidyreview.lexicon.read_vocabulary` turns a failure into one message naming
+the file, the CSV line and the value.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ from .lexicon import (
     alias_key,
     load_lexicon,
     load_named_studies,
+    read_vocabulary,
 )
 from .quality import Flags
 from .sentences import Sentence, document_sentences
@@ -94,27 +95,13 @@ class Vocabularies:
 
 
 def _read_vocabulary(path: Path, model: type[pa.DataFrameModel]) -> pd.DataFrame:
-    """Return a vocabulary CSV as strings (empty cells None), validated against `model`."""
-    if not path.is_file():
-        raise LexiconError(f"{path}: vocabulary file not found")
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise LexiconError(f"{path}: not a readable UTF-8 CSV file ({exc})") from None
-    df = df.map(lambda v: v.strip() if isinstance(v, str) else v)
-    df = df.map(lambda v: None if v == "" else v).astype(object)
-    try:
-        valid = model.validate(df, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        lines = []
-        for f in exc.failure_cases.itertuples(index=False):
-            where = "" if f.index is None or pd.isna(f.index) else f"line {int(f.index) + 2}, "
-            lines.append(f"  - {where}column {f.column}: value {f.failure_case!r} fails {f.check}")
-        raise LexiconError(f"{path}: {len(lines)} problem(s):\n" + "\n".join(lines)) from None
+    """Return a validated vocabulary CSV (see `read_vocabulary`) whose writings (variants
+    or cues) each name one entry, or raise LexiconError."""
+    df = read_vocabulary(path, model)
     seen: dict[str, tuple[str, int]] = {}
     first = df.columns[0]
     column = "cues" if "cues" in df.columns else "variants"
-    for index, row in enumerate(valid.to_dict("records")):
+    for index, row in enumerate(df.to_dict("records")):
         for variant in row[column].split("|"):
             key = alias_key(variant)
             if key in seen and seen[key][0] != row[first]:
@@ -123,7 +110,7 @@ def _read_vocabulary(path: Path, model: type[pa.DataFrameModel]) -> pd.DataFrame
                     f"{seen[key][0]!r} (line {seen[key][1]}); a writing must name one entry"
                 )
             seen[key] = (row[first], index + 2)
-    return valid.astype(object).where(valid.notna(), None)
+    return df
 
 
 def _variants(df: pd.DataFrame, key: str, column: str = "variants") -> list[tuple[str, str]]:

@@ -167,8 +167,9 @@ class Lexicon:
 # --- reading and validating the vocabularies ------------------------------------------
 
 
-def _read_csv(path: Path, model: type[pa.DataFrameModel]) -> pd.DataFrame:
-    """Return a vocabulary CSV as strings (empty cells None), validated against `model`."""
+def read_vocabulary(path: Path, model: type[pa.DataFrameModel]) -> pd.DataFrame:
+    """Return a vocabulary CSV as strings (empty cells None), validated against `model`,
+    or raise LexiconError naming the file, the CSV line and the value."""
     if not path.is_file():
         raise LexiconError(f"{path}: vocabulary file not found")
     try:
@@ -211,7 +212,7 @@ def _split(value: str | None) -> tuple[str, ...]:
 def load_lexicon(path: str | Path) -> Lexicon:
     """Return the agent lexicon at `path`, or raise LexiconError naming line and value."""
     path = Path(path)
-    df = _read_csv(path, AgentLexicon)
+    df = read_vocabulary(path, AgentLexicon)
     problems: list[str] = []
     owner: dict[str, tuple[str, int, str]] = {}
     ids = set(df["agent_id"])
@@ -275,7 +276,7 @@ class NotAgents:
 def load_not_agents(path: str | Path) -> NotAgents:
     """Return the decided non-agent patterns, or raise LexiconError for a bad pattern."""
     path = Path(path)
-    df = _read_csv(path, NotAgentPatterns)
+    df = read_vocabulary(path, NotAgentPatterns)
     compiled = []
     for index, row in enumerate(df.to_dict("records")):
         try:
@@ -293,5 +294,5 @@ def load_named_studies(path: str | Path) -> list[tuple[str, str | None]]:
     path = Path(path)
     if not path.exists():
         return []
-    df = _read_csv(path, NamedStudyVocabulary)
+    df = read_vocabulary(path, NamedStudyVocabulary)
     return [(row["name"], row["trial_id"]) for row in df.to_dict("records")]
