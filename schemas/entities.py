@@ -80,15 +80,22 @@ def _place_fields():
 _PLACE = _place_fields()
 
 
-def _place_consistent(df: pd.DataFrame) -> pd.Series:
-    """paragraph_id, caption_id, table_id (with its cell) set exactly for their part."""
-    return (
-        (df["paragraph_id"].notna() == (df["part"] == "paragraph"))
-        & (df["caption_id"].notna() == (df["part"] == "caption"))
-        & (df["table_id"].notna() == (df["part"] == "table"))
-        & (df["row_index"].notna() == df["table_id"].notna())
-        & (df["column_index"].notna() == df["table_id"].notna())
-    )
+class _MentionModel(TidyModel):
+    """Checks shared by agent_mentions and trial_mentions (each lists its own columns:
+    their order is part of the table)."""
+
+    _check_span = pa.dataframe_check(spans_ordered)
+
+    @pa.dataframe_check(description="paragraph/caption/table ids set exactly for their part")
+    def place_consistent(cls, df: pd.DataFrame) -> pd.Series:
+        """paragraph_id, caption_id, table_id (with its cell) set exactly for their part."""
+        return (
+            (df["paragraph_id"].notna() == (df["part"] == "paragraph"))
+            & (df["caption_id"].notna() == (df["part"] == "caption"))
+            & (df["table_id"].notna() == (df["part"] == "table"))
+            & (df["row_index"].notna() == df["table_id"].notna())
+            & (df["column_index"].notna() == df["table_id"].notna())
+        )
 
 
 class Agents(TidyModel):
@@ -208,7 +215,7 @@ class NamedStudies(TidyModel):
         }
 
 
-class AgentMentions(TidyModel):
+class AgentMentions(_MentionModel):
     doc_id: Series[Str] = doc_id_field()
     agent_id: Series[Str] = agent_id_field()
     surface: Series[Str] = pa.Field(
@@ -226,12 +233,6 @@ class AgentMentions(TidyModel):
     start: Series[Int32] = start_field("the mention")
     end: Series[Int32] = end_field("the mention")
 
-    _check_span = pa.dataframe_check(spans_ordered)
-
-    @pa.dataframe_check(description="paragraph/caption/table ids set exactly for their part")
-    def place_consistent(cls, df):
-        return _place_consistent(df)
-
     class Config:
         name = "agent_mentions"
         description = "One row per occurrence of an agent's name in the front matter prose, headings, paragraphs, captions and table cells."
@@ -242,7 +243,7 @@ class AgentMentions(TidyModel):
         }
 
 
-class TrialMentions(TidyModel):
+class TrialMentions(_MentionModel):
     doc_id: Series[Str] = doc_id_field()
     trial_id: Series[Str] = trial_id_field(
         "Trial mentioned (for a study name: the identifier tied to it)", nullable=True
@@ -267,12 +268,6 @@ class TrialMentions(TidyModel):
     line: Series[Int32] = _PLACE["line"]
     start: Series[Int32] = start_field("the mention")
     end: Series[Int32] = end_field("the mention")
-
-    _check_span = pa.dataframe_check(spans_ordered)
-
-    @pa.dataframe_check(description="paragraph/caption/table ids set exactly for their part")
-    def place_consistent(cls, df):
-        return _place_consistent(df)
 
     @pa.dataframe_check(
         description="an identifier mention has trial_id and no study_name; a study mention has study_name"

@@ -167,7 +167,23 @@ class TableCells(TidyModel):
         metadata = {"stage": "tables", "foreign_keys": [TABLE_CAPTION_FK]}
 
 
-class BispecificAntibodyTrials(TidyModel):
+class _TidyTrialsModel(TidyModel):
+    """Checks shared by the four tidy tables (each lists its own columns: their order is
+    part of the table)."""
+
+    _check_span = pa.dataframe_check(spans_ordered)
+    _check_refs = pa.dataframe_check(ref_ids_positive)
+
+
+class _DrugTrialsModel(_TidyTrialsModel):
+    """Checks shared by the drug tables (Tables 1-3)."""
+
+    @pa.dataframe_check(description="natural key (drug, trial_id, combination) unique")
+    def natural_key(cls, df: pd.DataFrame) -> pd.Series:
+        return natural_key_unique(df, ["doc_id", "drug", "trial_id", "combination"])
+
+
+class BispecificAntibodyTrials(_DrugTrialsModel):
     doc_id: Series[Str] = doc_id_field()
     table_id: Series[Str] = _table_id()
     row_index: Series[Int32] = _row_index()
@@ -187,13 +203,6 @@ class BispecificAntibodyTrials(TidyModel):
     start: Series[Int32] = _row_start()
     end: Series[Int32] = _row_end()
 
-    _check_span = pa.dataframe_check(spans_ordered)
-    _check_refs = pa.dataframe_check(ref_ids_positive)
-
-    @pa.dataframe_check(description="natural key (drug, trial_id, combination) unique")
-    def natural_key(cls, df: pd.DataFrame) -> pd.Series:
-        return natural_key_unique(df, ["doc_id", "drug", "trial_id", "combination"])
-
     class Config:
         name = "bispecific_antibody_trials"
         description = (
@@ -204,7 +213,7 @@ class BispecificAntibodyTrials(TidyModel):
         metadata = _drug_table_metadata()
 
 
-class AdcTrials(TidyModel):
+class AdcTrials(_DrugTrialsModel):
     doc_id: Series[Str] = doc_id_field()
     table_id: Series[Str] = _table_id()
     row_index: Series[Int32] = _row_index()
@@ -243,13 +252,6 @@ class AdcTrials(TidyModel):
     start: Series[Int32] = _row_start()
     end: Series[Int32] = _row_end()
 
-    _check_span = pa.dataframe_check(spans_ordered)
-    _check_refs = pa.dataframe_check(ref_ids_positive)
-
-    @pa.dataframe_check(description="natural key (drug, trial_id, combination) unique")
-    def natural_key(cls, df: pd.DataFrame) -> pd.Series:
-        return natural_key_unique(df, ["doc_id", "drug", "trial_id", "combination"])
-
     @pa.dataframe_check(description="dar_approx and dar are NULL together")
     def dar_complete(cls, df: pd.DataFrame) -> pd.Series:
         return df["dar"].isna() == df["dar_approx"].isna()
@@ -265,7 +267,7 @@ class AdcTrials(TidyModel):
         metadata = _drug_table_metadata()
 
 
-class TkiTrials(TidyModel):
+class TkiTrials(_DrugTrialsModel):
     doc_id: Series[Str] = doc_id_field()
     table_id: Series[Str] = _table_id()
     row_index: Series[Int32] = _row_index()
@@ -285,13 +287,6 @@ class TkiTrials(TidyModel):
     start: Series[Int32] = _row_start()
     end: Series[Int32] = _row_end()
 
-    _check_span = pa.dataframe_check(spans_ordered)
-    _check_refs = pa.dataframe_check(ref_ids_positive)
-
-    @pa.dataframe_check(description="natural key (drug, trial_id, combination) unique")
-    def natural_key(cls, df: pd.DataFrame) -> pd.Series:
-        return natural_key_unique(df, ["doc_id", "drug", "trial_id", "combination"])
-
     class Config:
         name = "tki_trials"
         description = (
@@ -302,7 +297,7 @@ class TkiTrials(TidyModel):
         metadata = _drug_table_metadata()
 
 
-class ImmunotherapyTrials(TidyModel):
+class ImmunotherapyTrials(_TidyTrialsModel):
     doc_id: Series[Str] = doc_id_field()
     table_id: Series[Str] = _table_id()
     row_index: Series[Int32] = _row_index()
@@ -343,9 +338,6 @@ class ImmunotherapyTrials(TidyModel):
     line: Series[Int32] = _line()
     start: Series[Int32] = _row_start()
     end: Series[Int32] = _row_end()
-
-    _check_span = pa.dataframe_check(spans_ordered)
-    _check_refs = pa.dataframe_check(ref_ids_positive)
 
     @pa.dataframe_check(description="natural key (agent_group, trial_id) unique")
     def natural_key(cls, df: pd.DataFrame) -> pd.Series:
