@@ -44,10 +44,11 @@ from .source import Source
 STAGE = "entities"
 PROSE_PARTS = ("simple_summary", "abstract", "heading", "paragraph")
 
-# A registry identifier: "NCT03529110" (ClinicalTrials.gov) or "2013-003894-87" (EudraCT).
-REGISTRY_ID = re.compile(r"(?<![\w-])(?:NCT\d{8}|\d{4}-\d{6}-\d{2})(?![\w-])")
-# "NCT0452159" or "NCT045215901": NCT with the wrong number of digits.
-MALFORMED_NCT = re.compile(r"(?<![\w-])NCT\d+(?![\w-])")
+# A registry identifier, "NCT03529110" (ClinicalTrials.gov) or "2013-003894-87" (EudraCT),
+# and an NCT number with the wrong number of digits ("NCT0452159"), found as the tables
+# stage finds them.
+REGISTRY_ID = review_tables.TRIAL_ID
+MALFORMED_NCT = review_tables.MALFORMED_NCT
 
 # --- recall safety net: drug-like names ------------------------------------------------
 # International Nonproprietary Name stems of the agent classes the review covers:
