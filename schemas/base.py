@@ -150,6 +150,7 @@ AGENT_FK = foreign_key(["agent_id"], "agents")
 # trials is keyed by trial_id alone (the data contract): a registry identifier names the
 # same trial in every review.
 TRIAL_FK = foreign_key(["trial_id"], "trials")
+# List foreign keys: every element of agent_ids / trial_ids names an agent / a trial.
 AGENT_IDS_FK = foreign_key(["agent_ids"], "agents", ["agent_id"])
 TRIAL_IDS_FK = foreign_key(["trial_ids"], "trials", ["trial_id"])
 
