@@ -211,3 +211,16 @@ def test_missing_reviews_folder_is_a_clear_error(tmp_path):
     result = run_workflow(tmp_path, tmp_path / "no-such-folder")
     assert result.returncode != 0
     assert "reviews folder not found" in result.stdout + result.stderr
+
+
+def test_database_is_readable_by_duckdb_1_2_and_small(built):
+    """Storage version v1.2.0 (DuckDB >= 1.2, R's duckdb included) with 16 KiB blocks."""
+    con = duckdb.connect(str(built / "review.duckdb"), read_only=True)
+    name = (built / "review.duckdb").stem
+    tags = con.execute(
+        "select tags from duckdb_databases() where database_name = ?", [name]
+    ).fetchone()[0]
+    assert tags["storage_version"] == "v1.2.0+"
+    block_size = con.execute("select block_size from pragma_database_size()").fetchone()[0]
+    assert block_size == 16384
+    assert (built / "review.duckdb").stat().st_size < 8 * 1024 * 1024
