@@ -344,13 +344,59 @@ def test_prose_agents_and_modalities(out):
 
 def test_agents_table(out):
     agents = out["agents"].set_index("agent_id")
-    assert len(agents) == 110
+    # 110 hand-checked rows, less the p95HER2 BsAb (the review names only its target
+    # receptor), plus the first FRP5 CAR-NK construct, the CD19, folate receptor α and
+    # CD70/B7-H3 tandem CAR-T cells, the HER2 peptide dendritic cell vaccine and the
+    # oncolytic adenovirus
+    assert len(agents) == 115
     assert agents.loc["poziotinib", "her2_directed"]
     assert not agents.loc["pembrolizumab", "her2_directed"]
     assert list(agents.loc["zenocutuzumab", "targets"]) == ["HER2", "HER3"]
     assert list(agents.loc["mmae", "component_of"]) == ["disitamab_vedotin", "mrg002", "alt_p7"]
     # every agent of the lexicon is mentioned somewhere
     assert set(out["agent_mentions"]["agent_id"]) == set(agents.index)
+
+
+# Agents the review names once as products (checked by hand: line, surface, modality,
+# targets, HER2-directed).
+NAMED_ONCE = [
+    ("cd19_car_t", 313, "CD19 CAR therapy", "car_t", ["CD19"], False),
+    ("folr_alpha_car_t", 315, "folate receptor α -targeted CAR-T", "car_t",
+     ["folate receptor α"], False),
+    ("cd70_b7_h3_tandem_car_t", 315, "bivalent tandem CAR-T", "car_t", ["CD70", "B7-H3"], False),
+    ("oncolytic_adenovirus", 325, "oncolytic adenovirus", "other", [], False),
+    ("her2_dc_vaccine", 373, "dendritic cells (DCs)", "vaccine", ["HER2"], True),
+]  # fmt: skip
+
+
+def test_agents_named_once(out):
+    agents = out["agents"].set_index("agent_id")
+    am = out["agent_mentions"]
+    for agent_id, line, surface, modality, targets, her2 in NAMED_ONCE:
+        rows = am[am["agent_id"] == agent_id]
+        assert list(zip(rows["line"], rows["surface"], strict=True)) == [(line, surface)]
+        assert agents.loc[agent_id, "modality"] == modality
+        assert list(agents.loc[agent_id, "targets"]) == targets
+        assert agents.loc[agent_id, "her2_directed"] == her2
+
+
+def test_mentions_name_the_right_construct(out, raw):
+    am = out["agent_mentions"].set_index("start")
+    # "p95HER2. This truncated HER2 is only expressed in tumors": the receptor, no agent
+    at = raw.index("p95HER2. This truncated HER2")
+    assert not ((am.index >= at) & (am.index < at + len("p95HER2"))).any()
+    # "the use of sCAR-T cells co-targeting IGF1R in addition to HER2": the bispecific one
+    at = raw.index("sCAR-T cells co-targeting IGF1R")
+    assert am.loc[at, "agent_id"] == "her2_igf1r_scar_t"
+    assert am.loc[at, "surface"] == "sCAR-T cells co-targeting IGF1R"
+    # "monospecific HER2 sCAR-T cells" stays the monospecific product
+    at = raw.index("monospecific HER2 sCAR-T") + len("monospecific ")
+    assert am.loc[at, "agent_id"] == "her2_scar_t"
+    # the first HER2 CAR-NK construct is not CAR-NK 5.28.z, which was built from it
+    frp5 = am[am["surface"] == "NK-92-cvFv(FRP5)-zeta"]
+    assert list(frp5["line"]) == [343, 343]
+    assert set(frp5["agent_id"]) == {"nk_92_frp5_zeta"}
+    assert set(am.loc[am["surface"] == "CAR-NK cell 5.28.z", "agent_id"]) == {"car_nk_5_28_z"}
 
 
 # Mentions whose offsets and places were checked by hand against the raw file.
