@@ -41,6 +41,15 @@ from .vocabularies import MODALITIES
 # Where in the document a mention lies.
 PARTS = ["simple_summary", "abstract", "heading", "paragraph", "caption", "table"]
 ROLES = ["investigational", "combination", "comparator", "co_mentioned"]
+LINK_RULES = [
+    "table_row",
+    "same_clause",
+    "trial_anaphora",
+    "ordinal_reference",
+    "paragraph_topic",
+    "single_study_paragraph",
+    "previous_sentence",
+]
 
 
 def _place_fields():
@@ -151,6 +160,23 @@ class Trials(TidyModel):
     status_raw: Series[Str] = pa.Field(
         nullable=True, description="The table's wording of the status."
     )
+    text_phase: Series[Str] = phase_field(
+        "Phase as the prose states it (ClinicalTrials.gov vocabulary), only where no table states one: "
+        "from a sentence naming the trial ('A phase 1 clinical trial ... (NCT03842085)') or the sentence right after it "
+        "('This is a phase 1 study'); NULL when the prose states none or states different ones (a trial_fact_conflict flag). "
+        "coalesce(phase, text_phase) is the phase the review states."
+    )
+    text_phase_raw: Series[Str] = pa.Field(
+        nullable=True, description="The prose's wording of text_phase ('phase 1/2')."
+    )
+    text_status: Series[Str] = status_field(
+        "Recruitment status as the prose states it (ClinicalTrials.gov vocabulary), only where no table states one, "
+        "by the same rules as text_phase ('is currently recruiting' -> RECRUITING, 'recruitment has yet to begin' -> NOT_YET_RECRUITING, "
+        "'have been completed' -> COMPLETED)."
+    )
+    text_status_raw: Series[Str] = pa.Field(
+        nullable=True, description="The prose's wording of text_status ('open and recruiting')."
+    )
     enrollment: Series[Int32] = pa.Field(
         nullable=True, ge=0, description="Number of patients as a table states it."
     )
@@ -169,7 +195,9 @@ class Trials(TidyModel):
         name = "trials"
         description = (
             "One row per registry identifier (text, captions, tables), with the facts the "
-            "review's tables state. Keyed by trial_id: with several reviews, the row comes "
+            "review's tables state (phase, status, enrollment) and, where no table states "
+            "them, the phase and status its prose states (text_phase, text_status). Keyed "
+            "by trial_id: with several reviews, the row comes "
             "from the first review (in doc_id order) that mentions the trial."
         )
         unique = ["trial_id"]
@@ -302,14 +330,35 @@ class TrialAgents(TidyModel):
     agent_id: Series[Str] = agent_id_field()
     source: Series[Str] = pa.Field(
         isin=["table", "text"],
-        description="table: a row of Tables 1-4; text: a sentence naming the trial.",
+        description="table: a row of Tables 1-4; text: the prose (a sentence naming the trial, or the sentences around it: see link_rule).",
     )
     role: Series[Str] = pa.Field(
         isin=ROLES,
-        description="investigational (the row's drug, the sentence's subject), combination (a combination or treatment cell, 'in combination with', 'plus'), comparator ('compared to', 'versus'), co_mentioned (named in the same sentence, role not stated).",
+        description=(
+            "The agent's place in this evidence row, as the evidence words it (not a verdict on the trial's design): "
+            "in a table row, investigational is the agent the table lists the trial under (Tables 1-3: the drug column; Table 4: the agent-group header, e.g. pembrolizumab) "
+            "and combination every other agent of the row's combination or treatment cell, even a new product such as HER2 CAR macrophages; "
+            "in the text, investigational is the subject (the first agent named) of the sentence or clause, combination an agent joined to it "
+            "('in combination with', 'plus', 'with', 'and'), comparator one after 'compared to', 'versus' or 'than', co_mentioned any other. "
+            "A table row and a sentence may therefore give one trial-agent pair different roles (PANACEA: the table lists it under pembrolizumab, "
+            "the sentence names trastuzumab first); each row keeps its own."
+        ),
+    )
+    link_rule: Series[Str] = pa.Field(
+        isin=LINK_RULES,
+        description=(
+            "How the link was made: table_row (a row's drug, group header, combination or treatment cell); "
+            "same_clause (a sentence naming the trial and the agent, in the trial's clause: 'in another trial' starts another); "
+            "trial_anaphora ('In this trial, ...' right after the sentence naming the trial); "
+            "ordinal_reference ('The second one studies X' after a sentence naming several trials); "
+            "and, only for a trial that no table row and none of those links to any agent, from the paragraph of the sentence naming it: "
+            "paragraph_topic (the agent of the paragraph's run-in title, 'MBS301.'), "
+            "single_study_paragraph (every agent before it in a paragraph about that one study), "
+            "previous_sentence (the agents of the nearest sentence before it that names any)."
+        ),
     )
     evidence: Series[Str] = pa.Field(
-        description="The cell or sentence linking them (whitespace collapsed)."
+        description="The cell, sentence or run of sentences linking them (whitespace collapsed)."
     )
     section_id: Series[Str] = section_id_field("Section of the evidence.", nullable=True)
     paragraph_id: Series[Str] = paragraph_id_field(

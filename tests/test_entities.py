@@ -11,6 +11,7 @@ from conftest import VOCABULARIES
 from tidyreview import entities
 from tidyreview.layout import collapse
 from tidyreview.publish import validate
+from tidyreview.schemas import entities as entities_schema
 from tidyreview.source import source_from_text
 
 ENTITY_TABLES = [
@@ -134,6 +135,135 @@ def test_made_up_flags(made_up):
     spelling = q[q["check"] == "agent_spelling_variant"]
     assert spelling["subject"].tolist() == ["Pozotinib"]
     assert "'Poziotinib' 2 time(s)" in spelling["detail"].iloc[0]
+
+
+# Which trial an agent belongs to, what the prose states about trials, and a study name
+# misspelt against the reference list: one paragraph per rule.
+LINKS = """Made-up links
+
+A. Author
+
+1. Trials
+
+There is a phase 1 clinical trial to explore zanidatamab in solid tumors (NCT10000001), and \
+in another phase 1 clinical trial, zanidatamab showed effectiveness with trastuzumab [1].
+
+Another two clinical trials (NCT10000002 and NCT10000003) are investigating palbociclib.
+
+An open-label phase 1 clinical trial (NCT10000004) was started in 2018 and is still \
+recruiting patients. In this trial, the aim is to study the dose of palbociclib.
+
+Two clinical trials (NCT10000005 and NCT10000006) are also studying new drugs. The first \
+one analyzes zanidatamab infusions. The second one studies taxanes in patients.
+
+ZW49. This ADC is made from zanidatamab and trastuzumab. A phase 1/2 clinical trial is \
+being conducted at present (NCT10000007).
+
+Finally, it is worth mentioning a study carried out in patients. A peptide vaccine, \
+T-DM1, was developed. Preclinical data show synergy between vaccines and trastuzumab. This \
+study is the first randomized trial of the combination. The combination of both \
+therapies is safe (NCT10000008).
+
+In the phase 3 clinical trial, palbociclib was better than trastuzumab. However, the \
+final analysis showed no advantage over taxanes. It remains to be seen if palbociclib \
+could be useful. In this sense, the ZORRO clinical trial (NCT10000009) is currently \
+recruiting patients. Patients with TNBC (NCT10000010) did well with trastuzumab.
+
+2. Facts
+
+Palbociclib was tested with zanidatamab. Patients with TNBC (NCT10000011) did well. A \
+phase 2 study (NCT10000012) has been completed, but recruitment has yet to begin in a \
+phase 3 trial (NCT10000013). The phase 1/2 of taxanes (NCT10000014) was good. A phase 1 \
+study tests taxanes (NCT10000014).
+
+In the case of the SorTHER trial, trastuzumab was given for a shorter time; in the \
+KATE2 trial and the CLEOPATRA study it was not [1].
+
+References
+
+1. Author, A. The ShortHER, KATE3 and CLEOPATRA Randomized Trials. J. 2020, 1, 1.
+"""
+
+
+@pytest.fixture(scope="module")
+def links(tmp_path_factory):
+    vocab = tmp_path_factory.mktemp("vocabularies")
+    (vocab / "agents.csv").write_text(MADE_UP_AGENTS, encoding="utf-8")
+    (vocab / "not_agents.csv").write_text("pattern,kind,reason\n", encoding="utf-8")
+    shutil.copy(VOCABULARIES / "table_layouts.yaml", vocab)
+    source = source_from_text(LINKS)
+    return source, entities.extract(source, vocab)
+
+
+def _links(out, trial_id: str) -> set[tuple[str, str, str]]:
+    ta = out["trial_agents"]
+    rows = ta[ta["trial_id"] == trial_id]
+    return set(zip(rows["agent_id"], rows["role"], rows["link_rule"], strict=True))
+
+
+def test_another_trial_starts_another_clause(links):
+    _, out = links
+    # "..., and in another phase 1 clinical trial, X showed effectiveness with Y"
+    assert _links(out, "NCT10000001") == {("zanidatamab", "investigational", "same_clause")}
+    # a clause before the identifiers brings in the sentence's own trials
+    for trial_id in ("NCT10000002", "NCT10000003"):
+        assert _links(out, trial_id) == {("palbo", "investigational", "same_clause")}
+
+
+def test_links_through_the_next_sentences(links):
+    _, out = links
+    assert _links(out, "NCT10000004") == {("palbo", "investigational", "trial_anaphora")}
+    assert _links(out, "NCT10000005") == {("zanidatamab", "investigational", "ordinal_reference")}
+    assert _links(out, "NCT10000006") == {("taxane", "investigational", "ordinal_reference")}
+
+
+def test_links_from_the_paragraph_of_an_agentless_trial_sentence(links):
+    _, out = links
+    # the run-in title, not the antibodies the next sentence names
+    assert _links(out, "NCT10000007") == {("zw49", "investigational", "paragraph_topic")}
+    # a paragraph about one study: every agent before the identifier
+    assert _links(out, "NCT10000008") == {
+        ("tdm1", "investigational", "single_study_paragraph"),
+        ("tras", "combination", "single_study_paragraph"),
+    }
+    # another (unnamed) trial in the paragraph: only the nearest sentence naming agents
+    assert _links(out, "NCT10000009") == {("palbo", "investigational", "previous_sentence")}
+    # a sentence that speaks of no trial takes no agent from the sentence before
+    assert _links(out, "NCT10000010") == {("tras", "investigational", "same_clause")}
+    assert _links(out, "NCT10000011") == set()
+
+
+def test_link_evidence_runs_over_the_sentences(links):
+    source, out = links
+    ta = out["trial_agents"]
+    row = ta[ta["trial_id"] == "NCT10000009"].iloc[0]
+    assert row["evidence"].startswith("It remains to be seen if palbociclib")
+    assert row["evidence"].endswith("is currently recruiting patients.")
+    assert collapse(source.text[row["start"] : row["end"]]) == row["evidence"]
+
+
+def test_phase_and_status_from_the_prose(links):
+    _, out = links
+    trials = out["trials"].set_index("trial_id")
+    facts = trials[["text_phase", "text_phase_raw", "text_status", "text_status_raw"]]
+    got = {k: tuple(None if pd.isna(v) else v for v in row) for k, row in facts.iterrows()}
+    assert got["NCT10000004"] == ("PHASE1", "phase 1", "RECRUITING", "is still recruiting")
+    assert got["NCT10000007"] == ("PHASE1/PHASE2", "phase 1/2", None, None)
+    assert got["NCT10000009"] == (None, None, "RECRUITING", "is currently recruiting")
+    # one sentence, two statuses: stated for neither trial
+    assert got["NCT10000012"] == (None, None, None, None)
+    assert got["NCT10000013"] == (None, None, None, None)
+    # two sentences, two phases: published nowhere, flagged
+    assert got["NCT10000014"] == (None, None, None, None)
+    assert "NCT10000014" in set(flags_of(out, "trial_fact_conflict")["subject"])
+    assert trials["phase"].isna().all() and trials["status"].isna().all()  # no tables
+
+
+def test_study_name_misspelt_against_the_reference_list(links):
+    _, out = links
+    flags = flags_of(out, "study_name_unlike_reference")
+    assert flags["subject"].tolist() == ["SorTHER"]
+    assert "'ShortHER' (reference 1)" in flags["detail"].iloc[0]
 
 
 def test_normalise_phase():
@@ -278,6 +408,77 @@ def test_text_links(out):
     # the payload of the ADC the sentence is about is not a trial agent
     assert not {t for t in text if t[0] == "NCT03602079" and t[1] == "duostatin_5"}
     assert ("NCT03602079", "a166", "investigational", "text") in text
+    # "PRS-343 in HER2+ solid tumors (NCT03330561), and in another phase 1 clinical trial
+    # ..., PRS-343 showed effectiveness alone or in combination with atezolizumab"
+    assert {t[1] for t in text if t[0] == "NCT03330561"} == {"prs_343"}
+    # "Another two clinical trials (NCT03500991 and NCT02442297) are investigating ...
+    # HER2-specific CAR-T cells": the clause brings in the sentence's own trials
+    assert ("NCT03500991", "her2_car_t", "investigational", "text") in text
+    assert ("NCT02442297", "her2_car_t", "investigational", "text") in text
+
+
+# Trials named in a sentence without their agent, linked through the sentences around it
+# (line of the trial's sentence; checked by hand).
+REFERRED_LINKS = {
+    # "It remains to be evaluated if margetuximab ... In this sense, the MARGOT clinical
+    # trial (NCT04425018) is currently recruiting ..." (l.58)
+    "NCT04425018": {("margetuximab", "investigational", "previous_sentence")},
+    # "SSGJ-705 consists of an anti-HER2/anti-PD-1 BsAb ... A phase 1 clinical trial has been
+    # proposed in 2021, but recruitment has yet to begin (NCT05145179)." (l.271)
+    "NCT05145179": {("ssgj_705", "investigational", "previous_sentence")},
+    # "(NCT05528341 and NCT05137275) ... The first one analyzes NKG2D-CAR-NK92 cell infusions
+    # ... The second one studies ... CAR-raNK" (l.347)
+    "NCT05528341": {("nkg2d_car_nk92", "investigational", "ordinal_reference")},
+    "NCT05137275": {("car_rank", "investigational", "ordinal_reference")},
+    # a paragraph about one study: "a HER2-derived peptide vaccine, including nelipepimut-S
+    # (NPS) ... This study is the first randomized trial evaluating the combination of
+    # trastuzumab with vaccination ... (NCT02297698)" (l.379)
+    "NCT02297698": {
+        ("nelipepimut_s", "investigational", "single_study_paragraph"),
+        ("trastuzumab", "combination", "single_study_paragraph"),
+    },
+    # "The protocol consisted of activating dendritic cells (DCs) ... (NCT02063724)" (l.373)
+    "NCT02063724": {("her2_dc_vaccine", "investigational", "same_clause")},
+    # "One of them (NCT03740256) aims to evaluate combinatory strategies like oncolytic
+    # adenovirus plus autologous HER2-CAR-T cells" (l.325)
+    "NCT03740256": {
+        ("oncolytic_adenovirus", "investigational", "same_clause"),
+        ("her2_car_t", "combination", "same_clause"),
+    },
+}
+
+
+def test_links_through_the_sentences_around_a_trial(out):
+    ta = out["trial_agents"]
+    for trial_id, expected in REFERRED_LINKS.items():
+        rows = ta[ta["trial_id"] == trial_id]
+        got = set(zip(rows["agent_id"], rows["role"], rows["link_rule"], strict=True))
+        assert got == expected, trial_id
+    # "In this trial, the aim is to study ... autologous HER2-targeted CAR-T cells" (l.325)
+    rows = ta[(ta["trial_id"] == "NCT03696030") & (ta["link_rule"] == "trial_anaphora")]
+    assert list(rows["agent_id"]) == ["her2_car_t"]
+    assert rows["evidence"].iloc[0].startswith("An open-label phase 1 clinical trial (NCT03696030)")
+    # the paragraph rules only serve trials nothing else links
+    fallback = ta[
+        ta["link_rule"].isin(["paragraph_topic", "single_study_paragraph", "previous_sentence"])
+    ]
+    assert set(fallback["trial_id"]) == {"NCT04425018", "NCT05145179", "NCT02297698"}
+
+
+def test_roles_are_those_of_each_evidence_row(out):
+    """Table 4 lists trials under their checkpoint inhibitor; the prose names the product
+    it is about first (see TrialAgents.role)."""
+    ta = out["trial_agents"]
+    rows = ta[ta["trial_id"] == "NCT04660929"]
+    got = set(zip(rows["agent_id"], rows["source"], rows["role"], strict=True))
+    assert got == {
+        ("pembrolizumab", "table", "investigational"),  # the group header
+        ("her2_car_m", "table", "combination"),  # "Anti-HER2 CAR macrophages + pembrolizumab"
+        ("her2_car_m", "text", "investigational"),  # "the HER2-CAR-M CT-0508 is under ..."
+        ("ct_0508", "text", "co_mentioned"),
+    }
+    assert set(ta["link_rule"]) <= set(entities_schema.LINK_RULES)
+    assert (ta.loc[ta["source"] == "table", "link_rule"] == "table_row").all()
 
 
 # --- the review: agents in the prose ----------------------------------------------------
@@ -472,6 +673,51 @@ def test_trial_facts_from_the_tables(out):
     assert trials.loc["NCT03529110", "first_section"] == "2.1.3"
 
 
+# Phases and statuses the prose states for trials whose tables state none (checked by
+# hand: the sentence naming the trial, or "In this trial" / "This was" right after it).
+TEXT_PHASES = {
+    "NCT03842085": "PHASE1",  # "A phase 1 clinical trial is being conducted ..." (l.70)
+    "NCT03321981": "PHASE2",  # "Another phase 2 trial is testing Zenocutuzumab" (l.80)
+    "NCT03262935": "PHASE3",  # "the TULIP phase 3 trial (NCT03262935)" (l.126)
+    "NCT02881190": "PHASE1", "NCT03556345": "PHASE2",  # RC48 (l.132)
+    "NCT03602079": "PHASE1/PHASE2",  # A166 (l.134)
+    "NCT03821233": "PHASE1",  # ZW49 (l.138)
+    "NCT02952729": "PHASE1",  # XMT-1522 (l.144)
+    "NCT03284723": "PHASE1",  # PF-06804103 (l.146)
+    "NCT04509596": "PHASE1",  # DZD1516 (l.205)
+    "NCT05145179": "PHASE1", "NCT04162327": "PHASE1",  # SSGJ-705, IBI315 (l.271)
+    "NCT03330561": "PHASE1",  # PRS-343 (l.287)
+    "NCT03389230": "PHASE1", "NCT03696030": "PHASE1",  # "two phase 1 clinical trials" (l.321)
+    "NCT04650451": "PHASE1/PHASE2",  # BPX-603 (l.325)
+    "NCT03632941": "PHASE2",  # VRP-HER2 plus pembrolizumab (l.371)
+}  # fmt: skip
+TEXT_STATUSES = {
+    "NCT04425018": ("RECRUITING", "is currently recruiting"),  # MARGOT (l.58)
+    "NCT01097460": ("COMPLETED", "have been completed"),  # (l.82)
+    "NCT00911898": ("COMPLETED", "have been completed"),
+    "NCT05145179": ("NOT_YET_RECRUITING", "recruitment has yet to begin"),  # (l.271)
+    "NCT03696030": ("RECRUITING", "is still recruiting"),  # (l.325)
+    "NCT04650451": ("RECRUITING", "open and recruiting"),  # (l.325)
+    "NCT03383978": ("RECRUITING", "actively recruiting"),  # (l.347)
+}
+
+
+def test_trial_facts_from_the_prose(out):
+    trials = out["trials"].set_index("trial_id")
+    phases = trials["text_phase"].dropna().to_dict()
+    assert phases == TEXT_PHASES
+    statuses = {
+        t: (r.text_status, r.text_status_raw)
+        for t, r in trials[trials["text_status"].notna()].iterrows()
+    }
+    assert statuses == TEXT_STATUSES
+    # only where no table states the fact; differing prose phases are published nowhere
+    assert trials.loc[list(TEXT_PHASES), "phase"].isna().all()
+    assert trials.loc[list(TEXT_STATUSES), "status"].isna().all()
+    assert pd.isna(trials.loc["NCT02912949", "text_phase"])  # "phase 1/2" and "phase 1"
+    assert trials.loc["NCT03262935", "text_phase_raw"] == "phase 3"
+
+
 NAMED_STUDIES = {
     # name: identifier the document ties to it
     "I-SPY": "NCT01042379", "ISPY-P1.01": "NCT04602117", "PANACEA": "NCT02129556",
@@ -570,6 +816,11 @@ def test_consistency_flags(out):
     assert all("T4" in d for d in mismatch["detail"])
     assert flags_of(out, "study_name_several_ids")["subject"].tolist() == ["I-SPY"]
     assert flags_of(out, "study_name_variant")["subject"].tolist() == ["PAN-ACEA"]
+    # "In the case of the SorTHER trial" (l.299); reference 237 is about the ShortHER trial
+    misspelt = flags_of(out, "study_name_unlike_reference")
+    assert misspelt["subject"].tolist() == ["SorTHER"]
+    assert misspelt["line"].tolist() == [299]
+    assert "'ShortHER' (reference 237)" in misspelt["detail"].iloc[0]
     not_in_prose = set(flags_of(out, "table_trial_not_in_prose")["subject"])
     assert {"NCT02924883", "2013-003894-87", "NCT05076591"} <= not_in_prose
     assert "NCT02129556" not in not_in_prose  # named in the prose as PAN-ACEA

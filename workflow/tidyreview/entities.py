@@ -4,7 +4,14 @@ Tables: agents (the curated lexicon), agent_mentions, trials, named_studies,
 trial_mentions, trial_agents and the stage's quality_flags.
 
 Where names are looked for: the Simple Summary and Abstract, section headings, body
-paragraphs (page breaks included), captions and table cells; never the reference list.
+paragraphs (page breaks included), captions and table cells; never the reference list
+(read only to check that the text spells the study names it cites as the references do).
+
+Which agents a trial tests (trial_agents): its table rows, then the clause of a sentence
+naming it, the sentence right after it ("In this trial, ...", "The second one ..."), and,
+for a trial nothing else links, its paragraph (see `EntityExtraction.text_links`). The
+phase and status a table states go to trials.phase/status; those only the prose states
+go to trials.text_phase/text_status.
 
 Everything the code knows about particular drugs and studies comes from the curated
 vocabularies in raw/vocabularies/ (agents.csv, not_agents.csv, named_studies.csv) and from
@@ -24,6 +31,7 @@ import pandas as pd
 
 from . import review_tables
 from .abbreviations import definitions_in
+from .errors import SourceFormatError
 from .layout import LABELLED, Layout, collapse, read_layout
 from .lexicon import (
     AGENTS_FILE,
@@ -38,6 +46,7 @@ from .lexicon import (
     load_not_agents,
 )
 from .quality import Flags
+from .references import split_entries
 from .sentences import PROSE_LABELS, Sentence, document_sentences
 from .source import Source
 
@@ -96,6 +105,33 @@ TRAILING_TRIAL_WORDS = re.compile(r"\s+(?:clinical\s+)?(?:trial|study)$", re.I)
 # --- facts stated in the text ------------------------------------------------------------
 # "phase 1", "phase 1/2", "phase 1b/2", "phase 1a/b", "Phase 3"
 PHASE_TEXT = re.compile(r"\bphase\s+(?P<phase>\d[a-z]?(?:\s*/\s*(?:\d[a-z]?|[a-z]))?)\b", re.I)
+# A recruitment status in the prose, as ClinicalTrials.gov writes it: "is currently
+# recruiting", "open and recruiting", "recruitment has yet to begin", "have been completed".
+STATUS_TEXT = (
+    (
+        re.compile(r"\brecruitment\s+has\s+yet\s+to\s+begin\b|\bnot\s+yet\s+recruiting\b", re.I),
+        "NOT_YET_RECRUITING",
+    ),
+    (
+        re.compile(r"\bactive,?\s+not\s+recruiting\b|\bno\s+longer\s+recruiting\b", re.I),
+        "ACTIVE_NOT_RECRUITING",
+    ),
+    (
+        re.compile(
+            r"\b(?:is|are)\s+(?:currently\s+|still\s+|now\s+)?recruiting\b"
+            r"|\b(?:actively|currently)\s+recruiting\b|\b(?:open|active)\s+and\s+recruiting\b",
+            re.I,
+        ),
+        "RECRUITING",
+    ),
+    (
+        re.compile(r"\b(?:has|have|had)\s+been\s+completed\b|\b(?:was|were)\s+completed\b", re.I),
+        "COMPLETED",
+    ),
+    (re.compile(r"\b(?:was|were|has\s+been|have\s+been)\s+terminated\b", re.I), "TERMINATED"),
+    (re.compile(r"\b(?:was|were|has\s+been|have\s+been)\s+withdrawn\b", re.I), "WITHDRAWN"),
+    (re.compile(r"\b(?:was|were|has\s+been|have\s+been)\s+suspended\b", re.I), "SUSPENDED"),
+)
 # "recruited 18 patients", "expects to recruit 38 participants", "the enrolment of 33
 # patients", "recruited 6 patients for phase 1 and 54 for phase 2"
 ENROLLMENT_TEXT = re.compile(
@@ -109,6 +145,31 @@ ANAPHORA = re.compile(r"^(?:This|The (?:trial|study))\b")
 TRIAL_WORD = re.compile(r"\b(?:trials?|stud(?:y|ies))\b", re.I)
 # "(Table 1)"
 TABLE_REFERENCE = re.compile(r"\(Table\s+(?P<number>\d+)\)")
+
+# --- which trial an agent belongs to ---------------------------------------------------------
+# A clause that brings in a trial other than the one just named: "..., and in another phase 1
+# clinical trial ...", "a second study", "other trials".
+NEW_TRIAL_CUE = re.compile(
+    r"\b(?:another|other|a\s+(?:second|third|further|different))(?:\s+[\w+/-]+){0,4}?\s+"
+    r"(?:trials?|stud(?:y|ies))\b",
+    re.I,
+)
+# A sentence about the one trial of the sentence before: "In this trial, the aim is ...".
+TRIAL_ANAPHORA = re.compile(
+    r"^(?:(?:In|For|During)\s+)?(?:this|that|the)\s+(?:trial|study)\b", re.I
+)
+# A sentence about one trial of a list named before: "The first one analyzes ...",
+# "The second one studies ...", "The latter ...".
+ORDINAL_REFERENCE = re.compile(
+    r"^(?:(?:In|For)\s+)?the\s+(?:(?P<nth>first|second|third|fourth)\s+(?:one|trial|study)"
+    r"|(?P<end>former|latter))\b",
+    re.I,
+)
+ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "former": 0, "latter": -1}
+# An unnamed study brought in with an indefinite article: "a study carried out in ...".
+INDEFINITE_TRIAL = re.compile(r"\ban?\s+(?:[\w-]+\s+){0,3}?(?:trial|study)\b", re.I)
+# Text that may separate the names of a run-in title ("Trastuzumab-duocarmycine/SYD985.").
+TITLE_FILLER = re.compile(r"[\s/,;:().-]*")
 
 # --- roles in a sentence -------------------------------------------------------------------
 COMPARATOR_CUE = re.compile(r"\b(?:compared\s+(?:to|with)|versus|vs\.?|than)\s+(?:\S+\s+){0,3}$")
@@ -543,6 +604,7 @@ class EntityExtraction:
         for trial_id, m in refs:
             by_trial[trial_id].append(m)
         facts = self.table_facts()
+        stated = self.prose_facts()
         acronyms: dict[str, list[str]] = defaultdict(list)
         for st in self.studies.values():
             for trial_id in st.trial_ids:
@@ -561,6 +623,10 @@ class EntityExtraction:
                     "phase_raw": f.get("phase_raw"),
                     "status": f.get("status"),
                     "status_raw": f.get("status_raw"),
+                    "text_phase": stated.get((trial_id, "phase"), (None, None))[0],
+                    "text_phase_raw": stated.get((trial_id, "phase"), (None, None))[1],
+                    "text_status": stated.get((trial_id, "status"), (None, None))[0],
+                    "text_status_raw": stated.get((trial_id, "status"), (None, None))[1],
                     "enrollment": f.get("enrollment"),
                     "table_ids": sorted({m.region.table_id for m in mentions if m.region.table_id}),
                     "n_mentions": len(mentions),
@@ -583,6 +649,21 @@ class EntityExtraction:
                     if column not in got and value is not None and not pd.isna(value):
                         got[column] = int(value) if column == "enrollment" else value
         return facts
+
+    def prose_facts(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """Return {(trial_id, phase|status): (value, wording)} the prose states for a trial
+        whose tables state no such value: one value only (differing values are flagged by
+        `fact_flags` and published nowhere), worded as the first sentence stating it."""
+        table = self.table_facts()
+        found: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        for f in self.text_facts():
+            if f.field in ("phase", "status") and f.field not in table.get(f.key, {}):
+                found[(f.key, f.field)].append(f)
+        return {
+            key: (facts[0].value, facts[0].wording)
+            for key, facts in found.items()
+            if len({f.value for f in facts}) == 1 and not key[0].startswith("study:")
+        }
 
     def named_studies_frame(self) -> pd.DataFrame:
         rows = []
@@ -682,6 +763,7 @@ class EntityExtraction:
                                 "agent_id": agent_id,
                                 "source": "table",
                                 "role": "investigational" if is_drug else "combination",
+                                "link_rule": "table_row",
                                 "evidence": collapse(self.raw[start:end]),
                                 "section_id": self._section_of_table(table_id),
                                 "paragraph_id": None,
@@ -699,53 +781,212 @@ class EntityExtraction:
     def sentence_mentions(self, sentence: Sentence, mentions) -> list:
         return [m for m in mentions if sentence.start <= m.start < sentence.stop]
 
+    def _sentence_products(self, sentence: Sentence) -> list[Mention]:
+        """The mentions of products (not components named with them) in a sentence."""
+        agents = self.sentence_mentions(sentence, self.agent_mentions)
+        products = set(self._products([m.entity for m in agents]))
+        return [m for m in agents if m.entity in products]
+
+    def _link(
+        self, trial_id: str, m: Mention, role: str, first: Sentence, last: Sentence, rule: str
+    ) -> dict:
+        """A text link whose evidence runs from sentence `first` to `last` (one unit)."""
+        return {
+            "trial_id": trial_id,
+            "agent_id": m.entity,
+            "source": "text",
+            "role": role,
+            "link_rule": rule,
+            "evidence": first.unit.text[first.begin : last.end],
+            "section_id": last.section_id,
+            "paragraph_id": last.paragraph_id,
+            "table_id": None,
+            "row_index": None,
+            "start": first.start,
+            "end": last.stop,
+        }
+
+    def _sentence_of(self, m: Mention) -> Sentence:
+        return next(s for s in self.sentences if s.start <= m.start < s.stop)
+
+    def _links_of(
+        self, trial_id: str, agents: list[Mention], first: Sentence, last: Sentence, rule: str
+    ) -> list[dict]:
+        """Link each agent of `agents` (the first is the subject) to one trial, once."""
+        if not agents:
+            return []
+        subject = agents[0]
+        once = {}
+        for m in agents:
+            once.setdefault(m.entity, m)
+        return [
+            self._link(trial_id, m, self._role(self._sentence_of(m), m, subject), first, last, rule)
+            for m in once.values()
+        ]
+
+    def _clause_links(self, s: Sentence, trial_refs: list[tuple[str, Mention]]) -> list[dict]:
+        """Links of the trials a sentence names to the agents of their clauses.
+
+        The agents between two identifiers belong to the second; those after the last
+        identifier to the last; the sentence's subject (its first agent) to every one. A
+        clause bringing in another trial ("..., and in another phase 1 trial, X showed
+        ...") ends the clause before it: after the last identifier its agents belong to no
+        identifier of the sentence; between two, it begins the second one's clause. The
+        subject is the sentence's only while it comes before such a clause (one before the
+        first identifier brings in the sentence's own trials: "Another two trials (...)").
+        """
+        cues = [s.raw_span(c.start(), c.end())[0] for c in NEW_TRIAL_CUE.finditer(s.text)]
+        cut = next((c for c in cues if c >= trial_refs[-1][1].end), s.stop)
+        agents = [m for m in self._sentence_products(s) if m.start < cut]
+        if not agents:
+            return []
+        # a clause before the first identifier brings in the sentence's own trials
+        # ("Another two clinical trials (NCT... and NCT...) are investigating X")
+        later = [c for c in cues if c >= trial_refs[0][1].start]
+        subject = agents[0] if agents[0].start < min(later, default=s.stop) else None
+        roles = {id(m): self._role(s, m, agents[0]) for m in agents}
+        links = []
+        previous_agents: list[Mention] = []
+        previous_end = s.start
+        for i, (trial_id, ref) in enumerate(trial_refs):
+            last = i == len(trial_refs) - 1
+            begin = max([previous_end] + [c for c in cues if previous_end <= c < ref.start])
+            stop = cut if last else ref.start
+            spans = [(begin, stop)]
+            if not last:  # its own clause after it, up to the clause of the next one
+                ends = [c for c in cues if ref.end <= c < trial_refs[i + 1][1].start]
+                spans += [(ref.end, ends[0])] if ends else []
+            in_segment = [
+                m
+                for m in agents
+                if any(a <= m.start < b for a, b in spans) and not ref.start <= m.start < ref.end
+            ]
+            between = self.raw[previous_end : ref.start]
+            if not in_segment and LIST_CONNECTOR.match(CITATION.sub("", between)):
+                in_segment = previous_agents
+            chosen = ([subject] if subject else []) + [m for m in in_segment if m is not subject]
+            for m in chosen:
+                links.append(self._link(trial_id, m, roles[id(m)], s, s, "same_clause"))
+            previous_agents = in_segment
+            previous_end = max(previous_end, ref.end)
+        return links
+
     @cache  # noqa: B019 (one extraction object per document, short-lived)
     def text_links(self) -> list[dict]:
+        """Links from the prose (see TrialAgents.link_rule in schemas/entities.py):
+
+        - same_clause: a sentence naming a trial and agents (see `_clause_links`);
+        - trial_anaphora: "In this trial, ..." right after a sentence naming one trial;
+        - ordinal_reference: "The second one studies ..." after a sentence naming several;
+        and, for a trial no table row and none of these links to an agent, from the
+        paragraph of the (agent-less) sentence naming it:
+        - paragraph_topic: the agent of the paragraph's run-in title ("MBS301. This ...");
+        - single_study_paragraph: every agent before it of a paragraph about that one study;
+        - previous_sentence: the agents of the nearest sentence before it that names some.
+        """
         refs = self.trial_refs()
-        links = []
+        links: list[dict] = []
+        previous: Sentence | None = None
+        previous_trials: list[str] = []
+        listed: tuple[Sentence, list[str]] | None = None  # the last list of trials
         for s in self.sentences:
             trial_refs = [(t, m) for t, m in refs if s.start <= m.start < s.stop]
-            if not trial_refs:
-                continue
-            agents = self.sentence_mentions(s, self.agent_mentions)
-            products = set(self._products([m.entity for m in agents]))
-            agents = [m for m in agents if m.entity in products]
-            if not agents:
-                continue
-            subject = agents[0]
-            roles = {id(m): self._role(s, m, subject) for m in agents}
-            previous_agents: list[Mention] = []
-            previous_end = s.start
-            for i, (trial_id, ref) in enumerate(trial_refs):
-                stop = s.stop if i == len(trial_refs) - 1 else ref.start
-                between = self.raw[previous_end : ref.start]
-                in_segment = [
-                    m
-                    for m in agents
-                    if previous_end <= m.start < stop and not ref.start <= m.start < ref.end
-                ]
-                if not in_segment and LIST_CONNECTOR.match(CITATION.sub("", between)):
-                    in_segment = previous_agents
-                chosen = [subject] + [m for m in in_segment if m is not subject]
-                for m in chosen:
-                    links.append(
-                        {
-                            "trial_id": trial_id,
-                            "agent_id": m.entity,
-                            "source": "text",
-                            "role": roles[id(m)],
-                            "evidence": s.text,
-                            "section_id": s.section_id,
-                            "paragraph_id": s.paragraph_id,
-                            "table_id": None,
-                            "row_index": None,
-                            "start": s.start,
-                            "end": s.stop,
-                        }
+            same_unit = previous is not None and previous.unit is s.unit
+            if listed is not None and listed[0].unit is not s.unit:
+                listed = None
+            trials = list(dict.fromkeys(t for t, _ in trial_refs))
+            if trial_refs:
+                links += self._clause_links(s, trial_refs)
+                listed = (s, trials) if len(trials) > 1 else None
+            elif same_unit and len(previous_trials) == 1 and TRIAL_ANAPHORA.match(s.text):
+                trials = previous_trials
+                links += self._links_of(
+                    trials[0], self._sentence_products(s), previous, s, "trial_anaphora"
+                )
+            elif listed is not None and (m := ORDINAL_REFERENCE.match(s.text)):
+                index = ORDINALS[(m["nth"] or m["end"]).lower()]
+                if -len(listed[1]) <= index < len(listed[1]):
+                    trials = [listed[1][index]]
+                    links += self._links_of(
+                        trials[0], self._sentence_products(s), listed[0], s, "ordinal_reference"
                     )
-                previous_agents = in_segment
-                previous_end = max(previous_end, ref.end)
+            previous, previous_trials = s, trials
+        linked = {link["trial_id"] for link in links + self.table_links()}
+        for trial_id, ref in refs:
+            if trial_id not in linked:
+                found = self._paragraph_links(trial_id, ref)
+                links += found
+                linked.update(link["trial_id"] for link in found)
         return links
+
+    def _paragraph_links(self, trial_id: str, ref: Mention) -> list[dict]:
+        """Links of a trial named in a sentence without agents, from its paragraph: the
+        run-in title's agent, else every agent before it of a paragraph about that one
+        study, else the agents of the nearest sentence before it (see `text_links`).
+
+        The title and the nearest sentence are taken only for a sentence speaking of a
+        trial ("the MARGOT clinical trial (NCT...)", not "patients with TNBC (NCT...)"); the
+        walk back stops at a sentence speaking of any trial or study.
+        """
+        sentence = next(
+            (s for s in self.sentences if s.start <= ref.start < s.stop and s.paragraph_id),
+            None,
+        )
+        if sentence is None:
+            return []
+        unit = [s for s in self.sentences if s.unit is sentence.unit]
+        before = unit[: unit.index(sentence)]
+        about_a_trial = bool(TRIAL_WORD.search(sentence.text))
+        # the run-in title: "MBS301." opening the paragraph
+        if before and about_a_trial:
+            title = before[0]
+            rest, at = [], title.start
+            for m in self.sentence_mentions(title, self.agent_mentions):
+                rest.append(self.raw[at : m.start])
+                at = m.end
+            named = self._sentence_products(title)
+            rest.append(self.raw[at : title.stop])
+            if len({m.entity for m in named}) == 1 and TITLE_FILLER.fullmatch("".join(rest)):
+                return self._links_of(trial_id, named, title, sentence, "paragraph_topic")
+
+        def names_a_study(s: Sentence, other_than: str | None = None) -> bool:
+            refs = [t for t, m in self.trial_refs() if s.start <= m.start < s.stop]
+            studies = [m for m in self.study_mentions if s.start <= m.start < s.stop]
+            return any(t != other_than for t in refs) or any(
+                self.mention_ties.get(m.start) != other_than for m in studies
+            )
+
+        # a paragraph about one study: it names no other trial and speaks of no other
+        # study than one it brings in unnamed ("a study carried out in ...") or refers to
+        # ("This study is ...")
+        introductions = 0
+        about_one = any(TRIAL_WORD.search(s.text) for s in unit)
+        for s in unit:
+            if not about_one:
+                break
+            if names_a_study(s, trial_id):
+                about_one = False
+            elif s is sentence or not TRIAL_WORD.search(s.text) or TRIAL_ANAPHORA.match(s.text):
+                continue
+            elif INDEFINITE_TRIAL.search(s.text) and introductions == 0:
+                introductions += 1
+            elif not any(s.start <= m.start < s.stop for _, m in self.trial_refs()):
+                about_one = False
+        if about_one:
+            agents = [m for s in before for m in self._sentence_products(s)]
+            if agents:
+                first = self._sentence_of(agents[0])
+                return self._links_of(trial_id, agents, first, sentence, "single_study_paragraph")
+        # the nearest sentence before it naming agents, with no trial in between
+        if not about_a_trial:
+            return []
+        for s in reversed(before):
+            if names_a_study(s) or TRIAL_WORD.search(s.text):
+                return []
+            agents = self._sentence_products(s)
+            if agents:
+                return self._links_of(trial_id, agents, s, sentence, "previous_sentence")
+        return []
 
     def _role(self, sentence: Sentence, m: Mention, subject: Mention) -> str:
         before = collapse(self.raw[max(sentence.start, m.start - 60) : m.start]) + " "
@@ -779,6 +1020,7 @@ class EntityExtraction:
         self.coverage_flags(trials)
         self.fact_flags()
         self.table_reference_flags()
+        self.reference_spelling_flags()
 
     def unknown_name_flags(self) -> None:
         """Drug-like names the lexicon lacks and nobody has decided about."""
@@ -961,7 +1203,12 @@ class EntityExtraction:
                     table_name="trials",
                 )
 
+    @cache  # noqa: B019 (one extraction object per document, short-lived)
     def text_facts(self) -> list[Fact]:
+        """Phases, statuses and enrollments the prose states, with the trial (or unnamed
+        study) each is about: the trials the sentence names, else those of the sentence
+        before for "This was a phase 1b/2 trial ...", else (only to compare with what a
+        table states) the one table trial of the sentence's only agent."""
         refs = self.trial_refs()
         study_refs = [
             (f"study:{st.name}", m)
@@ -1001,9 +1248,15 @@ class EntityExtraction:
             for m in ENROLLMENT_TEXT.finditer(s.text):
                 n = int(m["n"].replace(",", "")) + (int(m["n2"].replace(",", "")) if m["n2"] else 0)
                 enrollments.append((str(n), m))
+            statuses = {}
+            for pattern, value in STATUS_TEXT:
+                for m in pattern.finditer(s.text):
+                    statuses.setdefault(value, m)
             found = []
             if len(phases) == 1:
                 found.append(("phase", *next(iter(phases.items()))))
+            if len(statuses) == 1:
+                found.append(("status", *next(iter(statuses.items()))))
             if len(enrollments) == 1:
                 found.append(("enrollment", *enrollments[0]))
             for key in keys:
@@ -1015,12 +1268,13 @@ class EntityExtraction:
         return facts
 
     def fact_flags(self) -> None:
-        """The same trial with different phases (anywhere) or enrollments (text vs text,
-        table vs table; the tables stage compares table counts with the prose)."""
+        """The same trial with different phases or statuses (anywhere) or enrollments
+        (text vs text, table vs table; the tables stage compares table counts with the
+        prose)."""
         facts = list(self.text_facts())
         for df in self.view.tidy.values():
             for row in df.to_dict("records"):
-                for field_name in ("phase", "enrollment"):
+                for field_name in ("phase", "status", "enrollment"):
                     value = row.get(field_name)
                     if value is None or pd.isna(value):
                         continue
@@ -1116,6 +1370,46 @@ class EntityExtraction:
                         )
                     break
             previous = s
+
+    def reference_spelling_flags(self) -> None:
+        """A study name the reference list never writes, one or two letters away from a
+        name-like word it does ("SorTHER" in the text, "ShortHER" in a reference title)."""
+        try:
+            entries = split_entries(self.layout.reference_lines, self.source.path)
+        except SourceFormatError:
+            return  # the references stage reports a reference list it cannot read
+        words: dict[str, tuple[str, int]] = {}
+        for entry in entries:
+            for m in STUDY_NAME.finditer(entry.text):
+                for word in m.group().split():
+                    words.setdefault(alias_key(word), (word, entry.number))
+        for st in self.studies.values():
+            key = alias_key(st.name)
+            if key in words or len(key) < 5:
+                continue
+            close = [
+                (word, number)
+                for other, (word, number) in words.items()
+                if abs(len(other) - len(key)) <= 2
+                and len(other) >= 5
+                and 0 < edit_distance(key, other) <= 2
+                and not (other.rstrip("s") == key.rstrip("s"))
+                and re.sub(r"\d", "", other) != re.sub(r"\d", "", key)  # KATE2 / KATE3
+            ]
+            if not close:
+                continue
+            first = min(st.mentions, key=lambda m: m.start)
+            shown = ", ".join(f"{w!r} (reference {n})" for w, n in close)
+            self.flags.add(
+                "study_name_unlike_reference",
+                "warning",
+                st.name,
+                f"the reference list never writes {st.name!r} but writes {shown}, one or two "
+                "letters away: probably the same study misspelt; kept as written",
+                first.start,
+                first.end,
+                table_name="named_studies",
+            )
 
     def tables(self) -> dict[str, pd.DataFrame]:
         trials = self.trials_frame()
