@@ -179,6 +179,9 @@ study tests taxanes (NCT10000014).
 In the case of the SorTHER trial, trastuzumab was given for a shorter time; in the \
 KATE2 trial and the CLEOPATRA study it was not [1].
 
+Palbociclib was given to patients. CLEOPATRA showed more, with T-DM1. The ZEBRA clinical \
+trial (NCT10000015) is recruiting.
+
 References
 
 1. Author, A. The ShortHER, KATE3 and CLEOPATRA Randomized Trials. J. 2020, 1, 1.
@@ -231,6 +234,8 @@ def test_links_from_the_paragraph_of_an_agentless_trial_sentence(links):
     # a sentence that speaks of no trial takes no agent from the sentence before
     assert _links(out, "NCT10000010") == {("tras", "investigational", "same_clause")}
     assert _links(out, "NCT10000011") == set()
+    # the walk back stops at a sentence naming a study, even without a trial word
+    assert _links(out, "NCT10000015") == set()
 
 
 def test_link_evidence_runs_over_the_sentences(links):

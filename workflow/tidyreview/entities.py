@@ -950,11 +950,15 @@ class EntityExtraction:
                 return self._links_of(trial_id, named, title, sentence, "paragraph_topic")
 
         def names_a_study(s: Sentence, other_than: str | None = None) -> bool:
+            """Whether `s` names a trial or study (one tied to `other_than` aside)."""
             refs = [t for t, m in self.trial_refs() if s.start <= m.start < s.stop]
-            studies = [m for m in self.study_mentions if s.start <= m.start < s.stop]
-            return any(t != other_than for t in refs) or any(
-                self.mention_ties.get(m.start) != other_than for m in studies
-            )
+            ties = [self.mention_ties.get(m.start) for m in self.study_mentions]
+            ties = [
+                t
+                for t, m in zip(ties, self.study_mentions, strict=True)
+                if s.start <= m.start < s.stop
+            ]
+            return any(t is None or t != other_than for t in refs + ties)
 
         # a paragraph about one study: it names no other trial and speaks of no other
         # study than one it brings in unnamed ("a study carried out in ...") or refers to
