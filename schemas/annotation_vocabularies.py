@@ -66,7 +66,7 @@ class Measures(VocabularyModel):
         unique=True, str_matches=SNAKE_CASE, description="Measure id (objective_response_rate)."
     )
     unit: Series[str] = pa.Field(
-        isin=["%", "patients", "months", "years", "trials"],
+        isin=["%", "patients", "months", "years", "trials", "molecules", "agents"],
         description="Unit of the values of this measure.",
     )
     cues: Series[str] = pa.Field(

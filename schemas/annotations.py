@@ -17,6 +17,7 @@ from .base import (
     PARAGRAPH_FK,
     SECTION_FK,
     SNAKE_CASE,
+    TABLE_CAPTION_FK,
     TRIAL_IDS_FK,
     Bool,
     Float64,
@@ -31,6 +32,7 @@ from .base import (
     section_id_field,
     spans_ordered,
     start_field,
+    table_id_field,
 )
 
 ABBREVIATION_PATTERNS = ["long (short)", "short (long)", "(long short)"]
@@ -152,10 +154,10 @@ class Findings(TidyModel):
     )
     measure: Series[Str] = pa.Field(
         str_matches=SNAKE_CASE,
-        description="What the value measures, from raw/vocabularies/measures.csv (objective_response_rate, discontinuation_rate, patients_enrolled, ...): the nearest cue of the value's unit in its clause; a count of patients is patients_enrolled unless it is a subgroup ('of whom 26') or has a denominator ('clinical benefit in 6 out of 40 patients').",
+        description="What the value measures, from raw/vocabularies/measures.csv (objective_response_rate, discontinuation_rate, patients_enrolled, ...): the nearest cue of the value's unit in its clause; a count of patients is patients_enrolled unless it is a subgroup ('of whom 26') or has a denominator ('clinical benefit in 6 out of 40 patients'); a count of trials is registered_trials ('nine clinical trials', 'trials ... are about 24'); payload molecules per antibody with a conjugate cue ('loaded with', 'linker', 'ADC') are drug_to_antibody_ratio.",
     )
     value: Series[Float64] = pa.Field(
-        description="The number as written (24.8 for '24.8%'; 10 for '10–15%')."
+        description="The number as written (24.8 for '24.8%'; 10 for '10–15%'; 9 for 'nine': a count written as a word, one to twenty, when a unit follows it)."
     )
     value_max: Series[Float64] = pa.Field(
         nullable=True, description="Upper end of a range ('10–15%' -> 15), else NULL."
@@ -166,8 +168,8 @@ class Findings(TidyModel):
         description="When the value is written as a bound ('~3.8', 'more than 2000', 'about 24'), else NULL.",
     )
     unit: Series[Str] = pa.Field(
-        isin=["%", "patients", "months", "years", "trials"],
-        description="Unit of the value: '%', 'patients', 'months', 'trials'.",
+        isin=["%", "patients", "months", "years", "trials", "molecules", "agents"],
+        description="Unit of the value: '%', 'patients', 'months', 'trials', 'molecules' (payload molecules per antibody: '3.6 molecules of emtansine', '~3.8 MMAE'), 'agents' ('14 FDA-approved ADCs').",
     )
     denominator: Series[Float64] = pa.Field(
         nullable=True,
@@ -200,8 +202,14 @@ class Findings(TidyModel):
     agent_classes: Series[StrList] = pa.Field(
         description="Classes of agents the sentence names (ids from raw/vocabularies/agent_classes.csv); empty when none."
     )
-    agent_ids: Series[StrList] = _agent_ids_field()
-    trial_ids: Series[StrList] = _trial_ids_field()
+    agent_ids: Series[StrList] = pa.Field(
+        description=_agent_ids_field().description
+        + " A value in a sentence naming a trial by its identifier but no agent takes the agents the review's tables list for that trial ('There is a phase 1/2 study, NCT03272334, ...' -> pembrolizumab, HER2 BATs); a count of trials in a sentence naming no agent and not pointing back is about no agent."
+    )
+    trial_ids: Series[StrList] = pa.Field(
+        description=_trial_ids_field().description
+        + " A count of trials takes the trials named after it (up to the next count); another value those of its clause, else of the sentence before when the sentence points back to it; a sentence about one trial it does not identify takes the only trial the tables list its agent as the drug of ('A phase 1 clinical study ... of IMM2902' -> NCT05076591)."
+    )
     sentence: Series[Str] = _sentence_field()
     section_id: Series[Str] = _section_field()
     paragraph_id: Series[Str] = _paragraph_field()
@@ -271,24 +279,55 @@ class AgentDevelopmentStages(TidyModel):
     agent_id: Series[Str] = agent_id_field()
     stage: Series[Str] = pa.Field(
         isin=DEVELOPMENT_STAGES,
-        description="Most advanced development stage the review states: approved, phase_3, phase_2, phase_1 or preclinical.",
+        description=(
+            "Most advanced development stage the review states: approved (an approval that is not negated, or named the standard of care), "
+            "phase_3, phase_2 or phase_1 ('phase N trial' about the agent; the higher number of 'phase 1/2'), or preclinical (preclinical, in vitro, in vivo, xenograft, mouse, animal or cell-line work). "
+            "An agent the text says is in a clinical trial or tested in patients, or that a registry identifier in its sentence ties to, has reached at least the clinical stage: "
+            "with no phase stated it is phase_1, the lowest clinical stage; so is an agent a table row lists as the drug of a trial, unless the row states a phase (Table 4). "
+            "A trial only proposed or not yet started ('has been proposed ..., but recruitment has yet to begin') or negated ('has not been tested in ... patients') states no stage."
+        ),
+    )
+    source: Series[Str] = pa.Field(
+        isin=["text", "table"],
+        description="Where the evidence is: text (a sentence) or table (a row of Tables 1-4 listing the agent as a trial's drug); the text wins over a table row stating the same stage.",
     )
     surface: Series[Str] = pa.Field(
-        description="The words stating the stage ('approved', 'phase 3', 'preclinical'); raw_text[start:end] == surface."
+        description="The words stating the stage ('approved', 'phase 3', 'preclinical', 'clinical trial', 'NCT04147819'; in a table the phase cell's 'Phase 1b/2' or the drug cell); raw_text[start:end] == surface."
     )
-    sentence: Series[Str] = _sentence_field()
+    sentence: Series[Str] = pa.Field(
+        nullable=True,
+        description="The sentence as written, whitespace collapsed, page breaks re-joined; NULL for a table row.",
+    )
     section_id: Series[Str] = _section_field()
-    paragraph_id: Series[Str] = _paragraph_field()
+    paragraph_id: Series[Str] = _paragraph_field(nullable=True)
+    table_id: Series[Str] = table_id_field(
+        "Table of the evidence row; NULL for text.", nullable=True
+    )
+    row_index: Series[Int32] = pa.Field(
+        nullable=True, ge=0, description="table_cells.row_index of the evidence row; NULL for text."
+    )
     start: Series[Int32] = start_field("the words stating the stage")
     end: Series[Int32] = end_field("the words stating the stage")
 
     _check_span = pa.dataframe_check(spans_ordered)
 
+    @pa.dataframe_check(
+        description="text rows have a sentence and a paragraph, table rows a table row"
+    )
+    def evidence_place(cls, df):
+        text = df["source"] == "text"
+        return (
+            (df["sentence"].notna() == text)
+            & (df["paragraph_id"].notna() == text)
+            & (df["table_id"].notna() == ~text)
+            & (df["row_index"].notna() == ~text)
+        )
+
     class Config:
         name = "agent_development_stages"
-        description = "One row per agent the review's prose places in development: the most advanced stage stated, with its evidence."
+        description = "One row per agent the review places in development: the most advanced stage its prose or its tables state, with the evidence."
         unique = ["doc_id", "agent_id"]
-        metadata = _metadata(AGENT_FK, lists=False)
+        metadata = _metadata(AGENT_FK, TABLE_CAPTION_FK, lists=False)
 
 
 class AdverseEvents(TidyModel):
@@ -305,7 +344,7 @@ class AdverseEvents(TidyModel):
         description="Normalised term from raw/vocabularies/adverse_event_terms.csv (diarrhoea, rash, cytokine_release_syndrome, ...).",
     )
     negated: Series[Bool] = pa.Field(
-        description="The sentence says the event was not seen ('diarrhea has not been reported')."
+        description="The sentence says the event was not seen ('diarrhea has not been reported', 'no CRS') or was made less likely or less severe ('using ... FRP5 to reduce the chances of CRS', 'a lower risk of GVHD', '... key factors in CRS, were significantly decreased'): the row does not say the agent causes it."
     )
     agent_classes: Series[StrList] = pa.Field(
         description="Classes of agents the sentence names ('ADCs' -> antibody_drug_conjugate), ids from raw/vocabularies/agent_classes.csv (the same ids as agents.modality where one exists); empty when none."

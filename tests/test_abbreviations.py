@@ -112,6 +112,8 @@ def test_definitions(text, expected):
         "The cleaved form of MUC1 (called MUC1*) acts.",
         "A topoisomerase I inhibitor (deruxtecan) is the payload.",
         "The cells (only 7% of T cells were CAR-T cells) were few.",
+        # another name, not built from the long form's letters (as "Zanidatamab (ZW25)")
+        "A CAR-NK cell conjugated to an antibody against trophoblast glycoprotein (5T4) called CAR-raNK.",
     ],
 )
 def test_not_definitions(text):

@@ -10,12 +10,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tidyreview import review_tables
 from tidyreview.annotations import (
     Mention,
     agent_group,
     default_vocabularies,
     extract,
     load_vocabularies,
+    mitigated,
     negated,
 )
 from tidyreview.lexicon import LexiconError
@@ -185,11 +187,18 @@ def test_vocabulary_errors_name_file_line_and_value(tmp_path):
         ("agent_development_stages", "surface"),
     ],
 )
-def test_offsets_hold_for_every_row(tables, raw, table, surface):
+def test_offsets_hold_for_every_row(tables, source, table, surface):
+    raw = source.text
     df = tables[table]
     assert len(df)
+    cells = review_tables.extract(source, default_vocabularies())["table_cells"]
     for r in df.itertuples():
         assert raw[r.start : r.end] == getattr(r, surface)
+        if getattr(r, "source", "text") == "table":  # a development stage from a table row
+            row = cells[(cells["table_id"] == r.table_id) & (cells["row_index"] == r.row_index)]
+            assert any(c.start <= r.start and r.end <= c.end for c in row.itertuples())
+            assert pd.isna(r.sentence) and pd.isna(r.paragraph_id)
+            continue
         assert mended(raw[r.start : r.end]) in r.sentence
 
 
@@ -526,7 +535,11 @@ def one_sentence_findings(text: str) -> pd.DataFrame:
         ("Approximately 50% of brain metastases are HER2+ [12].", []),
         ("PD-L1 positivity is considered when 1% or more of immune cells express PD-L1.", []),
         ("The phase 1 TBCRC 022 trial started in 2018 with Amberstatin 269 [3,4].", []),
-        ("There are currently 14 FDA-approved ADCs for various cancers.", []),
+        # a count of approved agents of a class
+        (
+            "There are currently 14 FDA-approved ADCs for various cancers.",
+            [("approved_agents", 14.0, None, None)],
+        ),
     ],
 )
 def test_findings_rules(text, expected):
@@ -557,6 +570,24 @@ PANACEA = ["trastuzumab", "pembrolizumab"]
 FINDINGS = [
     # (section, measure, value, value_max, unit, denominator, surface, cue, qualifier,
     #  comparison_value, comparison_qualifier, agent_classes, agent_ids, trial_ids)
+    # "There are currently 14 FDA-approved ADCs for various cancers" (a count of approved
+    # agents of a class)
+    (
+        "2.1.3",
+        "approved_agents",
+        14.0,
+        None,
+        "agents",
+        None,
+        "14",
+        "FDA-approved",
+        None,
+        None,
+        None,
+        ADC,
+        [],
+        [],
+    ),
     # "Adverse events of ADCs account for 10–15% [81,82]"
     (
         "2.1.3",
@@ -572,6 +603,86 @@ FINDINGS = [
         None,
         ADC,
         [],
+        [],
+    ),
+    # T-DM1: "This ADC consists of trastuzumab loaded with an average of 3.6 molecules of
+    # emtansine" (Table 2 gives no ratio for T-DM1)
+    (
+        "2.1.3",
+        "drug_to_antibody_ratio",
+        3.6,
+        None,
+        "molecules",
+        None,
+        "3.6",
+        "loaded with",
+        None,
+        None,
+        None,
+        [],
+        ["trastuzumab_emtansine"],
+        [],
+    ),
+    # T-DXd: "This ADC results from the combination of trastuzumab with eight molecules of a
+    # topoisomerase I inhibitor (deruxtecan)" (Table 2: ~8)
+    (
+        "2.1.3",
+        "drug_to_antibody_ratio",
+        8.0,
+        None,
+        "molecules",
+        None,
+        "eight",
+        "ADC",
+        None,
+        None,
+        None,
+        [],
+        ["trastuzumab_deruxtecan"],
+        [],
+    ),
+    # "Currently, there are nine clinical trials registered and evaluating ARX788 in HER2+
+    # breast (NCT01042379) and ... (NCT03255070)": the seven identifiers it lists
+    (
+        "2.1.3",
+        "registered_trials",
+        9.0,
+        None,
+        "trials",
+        None,
+        "nine",
+        None,
+        None,
+        None,
+        None,
+        [],
+        ["arx788"],
+        [
+            "NCT01042379",
+            "NCT04829604",
+            "NCT02512237",
+            "NCT05041972",
+            "NCT05018676",
+            "NCT05018702",
+            "NCT03255070",
+        ],
+    ),
+    # RC48: "... vedotin, which consists of the linker and 4 molecules of the cytotoxic agent
+    # monomethyl auristatin E (MMAE)" (Table 2: 4)
+    (
+        "2.1.3",
+        "drug_to_antibody_ratio",
+        4.0,
+        None,
+        "molecules",
+        None,
+        "4",
+        "linker",
+        None,
+        None,
+        None,
+        [],
+        ["disitamab_vedotin"],
         [],
     ),
     # "a phase 2 study (NCT03556345) ... showed a 24.8% objective response rate [122], ... RC48"
@@ -607,6 +718,101 @@ FINDINGS = [
         [],
         ["disitamab_vedotin"],
         [],
+    ),
+    # "... in breast cancer, there are currently six studies exploring ... (NCT05134519, ...,
+    # and NCT03500380)"
+    (
+        "2.1.3",
+        "registered_trials",
+        6.0,
+        None,
+        "trials",
+        None,
+        "six",
+        None,
+        None,
+        None,
+        None,
+        [],
+        ["disitamab_vedotin"],
+        [
+            "NCT05134519",
+            "NCT04400695",
+            "NCT05331326",
+            "NCT03052634",
+            "NCT05726175",
+            "NCT03500380",
+        ],
+    ),
+    # MRG002: "a linker that carries ~3.8 MMAE" (Table 2: ~3.8)
+    (
+        "2.1.3",
+        "drug_to_antibody_ratio",
+        3.8,
+        None,
+        "molecules",
+        None,
+        "~3.8",
+        "linker",
+        None,
+        None,
+        None,
+        [],
+        ["mrg002"],
+        [],
+    ),
+    # "Currently, there are three clinical trials in HER2+ or HER2-low breast cancer patients
+    # exploring the MRG002 effect in advanced (NCT05263869) and metastatic tumors
+    # (NCT04924699 and NCT04742153)"
+    (
+        "2.1.3",
+        "registered_trials",
+        3.0,
+        None,
+        "trials",
+        None,
+        "three",
+        None,
+        None,
+        None,
+        None,
+        [],
+        ["mrg002"],
+        ["NCT05263869", "NCT04924699", "NCT04742153"],
+    ),
+    # XMT-1522: "conjugated with 12 molecules of an auristatin derivative (AF-HPA)" (Table 2: 12)
+    (
+        "2.1.3",
+        "drug_to_antibody_ratio",
+        12.0,
+        None,
+        "molecules",
+        None,
+        "12",
+        "conjugated with",
+        None,
+        None,
+        None,
+        [],
+        ["xmt_1522"],
+        [],
+    ),
+    # "There is currently only one phase 1 clinical trial testing this molecule ... (NCT02952729)"
+    (
+        "2.1.3",
+        "registered_trials",
+        1.0,
+        None,
+        "trials",
+        None,
+        "one",
+        None,
+        None,
+        None,
+        None,
+        [],
+        ["xmt_1522"],
+        ["NCT02952729"],
     ),
     # NeoALTTO: "65% and 31%, respectively, of the enrolled patients in the neoadjuvant and
     # adjuvant settings had to discontinue the treatment due to adverse events [145]"
@@ -657,6 +863,43 @@ FINDINGS = [
         None,
         [],
         ["neratinib"],
+        [],
+    ),
+    # "There are a plethora of ongoing clinical trials testing pyrotinib efficacy, and two
+    # studies that have already been completed (NCT01937689 and NCT02361112)"
+    (
+        "2.2",
+        "registered_trials",
+        2.0,
+        None,
+        "trials",
+        None,
+        "two",
+        None,
+        None,
+        None,
+        None,
+        [],
+        ["pyrotinib"],
+        ["NCT01937689", "NCT02361112"],
+    ),
+    # "... ongoing clinical trials using immunotherapy in combination with HER2-targeted
+    # therapies are about 24 (Table 4)": trials in general, not pembrolizumab's (the
+    # sentence before)
+    (
+        "3.1",
+        "registered_trials",
+        24.0,
+        None,
+        "trials",
+        None,
+        "24",
+        None,
+        None,
+        None,
+        None,
+        [],
+        [],
         [],
     ),
     # PANACEA ("PAN-ACEA", NCT02129556): "This was a single-arm, multicenter, phase 1b/2 trial
@@ -916,11 +1159,11 @@ FINDINGS = [
     ),
 ]
 
-# Numbers in these sections left out because no measure fits them (as written):
-# 2.1.3 "14 FDA-approved ADCs", "3.6 molecules of emtansine", "4 molecules of ... MMAE",
-# "~3.8 MMAE", "12 molecules of an auristatin derivative"; 3.1 "about 24 (Table 4)" trials,
-# "1% or more of tumor-infiltrating immune cells" (a threshold).
-LEFT_OUT = {"2.1.3": ["14", "3.6", "4", "~3.8", "12"], "2.2": [], "3.1": ["24", "1%"]}
+# Numbers in these sections left out because no measure fits them (as written): 3.1 "1% or
+# more of tumor-infiltrating immune cells" (a threshold). (The counts of approved ADCs and
+# of trials and the drug-to-antibody ratios of 2.1.3 and 3.1 have measures now; number
+# words without a unit, "the two monoclonal antibodies", are not quantities.)
+LEFT_OUT = {"2.1.3": [], "2.2": [], "3.1": ["1%"]}
 
 
 def test_findings_in_hand_checked_sections(tables):
@@ -986,3 +1229,391 @@ def test_first_in_human_trial_is_phase_1():
     assert list(zip(stages["agent_id"], stages["stage"], stages["surface"], strict=True)) == [
         ("lapatinib", "phase_1", "first-in-human")
     ]
+
+
+# --- Development stages: clinical evidence without a phase, preclinical cues, tables -------
+
+
+def document_stages(*paragraphs: str) -> list[tuple[str, str, str]]:
+    text = "1. Introduction\n\n" + "\n\n".join(paragraphs) + "\n"
+    stages = extract(source_from_text(text, doc_id="made2000"), default_vocabularies())[
+        "agent_development_stages"
+    ]
+    return list(zip(stages["agent_id"], stages["stage"], stages["surface"], strict=True))
+
+
+@pytest.mark.parametrize(
+    "paragraphs, expected",
+    [
+        # tested in patients, a trial, a registry identifier: phase_1 when no phase is stated
+        (
+            ["MRG002 is currently being tested in patients with HER2+ tumors."],
+            [("mrg002", "phase_1", "tested in patients")],
+        ),
+        (
+            ["KN026 did not help patients in the HERMIONE clinical trial."],
+            [("kn026", "phase_1", "clinical trial")],
+        ),
+        (
+            ["MRG002 showed an antitumor effect (NCT04924699)."],
+            [("mrg002", "phase_1", "NCT04924699")],
+        ),
+        # ... beating preclinical evidence of the same sentence
+        (
+            ["MM-302 was effective in xenograft models, but not in the HERMIONE clinical trial."],
+            [("mm_302", "phase_1", "clinical trial")],
+        ),
+        # negated, proposed or not started, or only possible: no clinical stage
+        (["1E11 has not been tested in breast cancer patients."], []),
+        (
+            [
+                "SSGJ-705 is a BsAb. A phase 1 clinical trial of SSGJ-705 has been proposed in 2021, but recruitment has yet to begin (NCT05145179)."
+            ],
+            [],
+        ),
+        (["Regarding CAR-147, there is no trial specific for HER2+ breast cancer patients."], []),
+        (["CAR-147 may be tested in patients with HER2-low tumors."], []),
+        # a trial name written with a dot between the phase and "clinical trial"
+        (
+            ["Durvalumab plus trastuzumab was used in the phase 1 CCTG IND.229 clinical trial."],
+            [("durvalumab", "phase_1", "phase 1")],
+        ),
+        # the agent a verb of study names, and a name in apposition to it
+        (
+            [
+                "Trastuzumab is an antibody. This is a phase 1a/b clinical trial that studied the anti-B7-H4 antibody FPA150 in combination with pembrolizumab."
+            ],
+            [("fpa150", "phase_1", "phase 1a/b")],
+        ),
+        (
+            ["Indeed, the HER2-CAR-M CT-0508 is under evaluation in a phase 1 clinical trial."],
+            [("ct_0508", "phase_1", "phase 1"), ("her2_car_m", "phase_1", "phase 1")],
+        ),
+        # a sentence about a trial that names no agent: the agent it points back to
+        (
+            [
+                "Avelumab is an antibody directed against PD-L1. The JAVELIN solid tumor trial is a phase 1b trial that recruited many patients."
+            ],
+            [("avelumab", "phase_1", "phase 1b")],
+        ),
+        # "The first one ...", "The second one ...": the trials named in the sentence before
+        (
+            [
+                "Two clinical trials on solid tumors (NCT05528341 and NCT05137275) are studying CAR-NK cells. The first one analyzes NKG2D-CAR-NK92 cell infusions. The second one studies an allogeneic cell called CAR-raNK."
+            ],
+            [
+                ("car_rank", "phase_1", "The second one"),
+                ("nkg2d_car_nk92", "phase_1", "The first one"),
+            ],
+        ),
+    ],
+)
+def test_clinical_stage_without_a_phase(paragraphs, expected):
+    assert document_stages(*paragraphs) == expected
+
+
+@pytest.mark.parametrize(
+    "paragraph, expected",
+    [
+        (
+            "NKAB-ErbB2 resulted in effective lysis of MDA-MB-453 cells *in vitro*.",
+            ("nkab_erbb2", "in vitro"),
+        ),
+        (
+            "CAR-147 cell infusion inhibited tumor growth in 4T1 tumor-bearing mice.",
+            ("car_147", "mice"),
+        ),
+        (
+            "The HER2bsFab BsAb worked in trastuzumab-resistant cell lines.",
+            ("her2bsfab", "cell lines"),
+        ),
+        (
+            "The tribody exhibited a greater effect in HER2-expressing models.",
+            ("her2_2_x_cd16_tribody", "HER2-expressing models"),
+        ),
+        # a name in a modifier is not the subject; "this BsAb" points back
+        (
+            "Another BsAb is HER2/PD-L1. In trastuzumab-resistant preclinical models, this BsAb outperformed the monoclonal antibodies alone, overcoming trastuzumab resistance.",
+            ("her2_pd_l1_bsab", "preclinical"),
+        ),
+        (
+            "One of these approaches is BsPD-L1xrErbB2. The BsAb exerted its effect on HER2+ mouse mammary carcinoma.",
+            ("bspd_l1xrerbb2", "mouse"),
+        ),
+    ],
+)
+def test_preclinical_cues(paragraph, expected):
+    agent, surface = expected
+    assert document_stages(paragraph) == [(agent, "preclinical", surface)]
+
+
+# The audit's agents, as the review states them (lines of the raw file).
+STAGES_OF_THE_REVIEW = {
+    # l.60 "... did not show additional benefits for patients in the HERMIONE clinical trial
+    # (NCT02213744)"
+    "mm_302": ("phase_1", "HERMIONE"),
+    # l.136 "there are three clinical trials in HER2+ or HER2-low breast cancer patients
+    # exploring the MRG002 effect"
+    "mrg002": ("phase_1", "clinical trials"),
+    # l.148 "is currently being tested in patients with HER2+ breast, gastric, or
+    # gastroesophageal tumors (NCT04147819)"
+    "bay2701439": ("phase_1", "tested in patients"),
+    # l.72 "The clinical trial of ZW25 (NCT02892123) has already analyzed ..."
+    "zanidatamab": ("phase_1", "clinical trial"),
+    # l.269 "The JAVELIN solid tumor trial is a phase 1b trial" (the text), beaten by Table 4's
+    # AVIATOR row (NCT03414658, "Phase 2") under avelumab
+    "avelumab": ("phase_2", "Phase 2"),
+    # l.267 "the phase 1 CCTG IND.229 clinical trial", beaten by Table 4's DB-07 row
+    # (NCT04538742, "Phase 1b/2") under durvalumab
+    "durvalumab": ("phase_2", "Phase 1b/2"),
+    # l.281 "This is a phase 1a/b clinical trial that studied the anti-B7-H4 antibody FPA150"
+    "fpa150": ("phase_1", "phase 1a/b"),
+    # l.357 "the HER2-CAR-M CT-0508 is under evaluation in a phase 1 clinical trial"
+    "ct_0508": ("phase_1", "phase 1"),
+    # l.112 "... effective ADCC in HER2 overexpressing cell lines ..."
+    "her2bsfab": ("preclinical", "cell lines"),
+    # l.112 "The tribody exhibited ... not only in HER2-expressing models ..."
+    "her2_2_x_cd16_tribody": ("preclinical", "HER2-expressing models"),
+    # l.345 "... effective lysis of MDA-MB-453 and JIMT-1 cells *in vitro*"
+    "nkab_erbb2": ("preclinical", "in vitro"),
+    # l.359 "CAR-147 cell infusion ... in 4T1 tumor-bearing mice"
+    "car_147": ("preclinical", "mice"),
+    # l.389 "... against both T47D, an HER2+ breast cancer cell line, ... in athymic nude mice"
+    "her2_exo_t": ("preclinical", "cell line"),
+    # l.393 "Stable HEK293T cells produced DARPin G3 ... into the SK-BR-3 cell line"
+    "darpin_g3_exosomes": ("preclinical", "cell line"),
+    # l.331 "in vitro assays proved that the HER2 hCAR-T ..."
+    "headless_car_t": ("preclinical", "in vitro"),
+    # l.271 "In trastuzumab-resistant preclinical models, this BsAb outperformed ..."
+    "her2_pd_l1_bsab": ("preclinical", "preclinical"),
+    # l.271 "The BsAb exerted its effect on HER2+ mouse mammary carcinoma ..."
+    "bspd_l1xrerbb2": ("preclinical", "mouse"),
+    # l.347 "The first one analyzes NKG2D-CAR-NK92 cell infusions ..." / "The second one studies
+    # ... CAR-raNK in patients ..." (after "Two clinical trials ... (NCT05528341 and
+    # NCT05137275)")
+    "nkg2d_car_nk92": ("phase_1", "The first one"),
+    "car_rank": ("phase_1", "The second one"),
+}
+
+
+def test_development_stages_of_the_audited_agents(tables):
+    stages = tables["agent_development_stages"].set_index("agent_id")
+    found = {a: (stages.loc[a, "stage"], stages.loc[a, "surface"]) for a in STAGES_OF_THE_REVIEW}
+    assert found == STAGES_OF_THE_REVIEW
+    # l.271 "A phase 1 clinical trial has been proposed in 2021, but recruitment has yet to
+    # begin (NCT05145179)": not reached, and the text states no preclinical work for it
+    assert "ssgj_705" not in stages.index
+    # trastuzumab is the modifier in "trastuzumab-resistant preclinical models", not the subject
+    assert stages.loc["trastuzumab", "stage"] == "approved"
+
+
+def test_development_stages_from_table_rows(tables, raw):
+    stages = tables["agent_development_stages"]
+    table_rows = stages[stages["source"] == "table"]
+    assert sorted(table_rows["agent_id"]) == ["avelumab", "durvalumab"]
+    row = table_rows.set_index("agent_id").loc["durvalumab"]
+    assert (row.table_id, row.row_index, row.section_id) == ("T4", 22, "3.1")
+    line = raw[: row.start].count("\n") + 1
+    assert raw.splitlines()[line - 1].startswith("NCT04538742 DB-07\tPhase 1b/2")
+    # text evidence has a sentence and a paragraph, table evidence neither
+    text_rows = stages[stages["source"] == "text"]
+    assert text_rows["sentence"].notna().all() and text_rows["paragraph_id"].notna().all()
+    assert text_rows["table_id"].isna().all()
+
+
+# --- Adverse events made less likely: a negated row -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, term, expected",
+    [
+        (
+            "Researchers used the lower-affinity antibody FRP5 to reduce the chances of CRS.",
+            "CRS",
+            True,
+        ),
+        ("UCB-NK cells pose a lower risk of GVHD.", "GVHD", True),
+        (
+            "In CAR147-infused mice, TNF-α and IL-6, which are key factors in CRS, were significantly decreased.",
+            "CRS",
+            True,
+        ),
+        # a decrease in another clause says nothing of the event
+        ("The patient died as a result of CRS, but tumor growth was reduced.", "CRS", False),
+        ("The main adverse events were diarrhea and stomatitis.", "diarrhea", False),
+    ],
+)
+def test_mitigation(text, term, expected):
+    begin = text.index(term)
+    assert mitigated(text, begin, begin + len(term)) is expected
+
+
+def test_mitigated_adverse_events_in_the_review(tables):
+    ae = tables["adverse_events"]
+    crs = ae[(ae["term"] == "CRS") & ae["section_id"].isin(["4.1", "4.3"])]
+    # l.317 "the first patient treated with HER2-targeted CAR-T therapy did not survive the
+    # treatment as a result of CRS": an adverse event of HER2-CAR-T cells
+    her2_car_t = crs[crs["sentence"].str.contains("did not survive")]
+    assert [list(a) for a in her2_car_t["agent_ids"]] == [["her2_car_t"]]
+    assert not her2_car_t["negated"].any()
+    # l.317 "... using the lower-affinity HER2-monoclonal antibody FRP5 to reduce the chances
+    # of CRS": FRP5 makes CRS less likely, it does not cause it
+    frp5 = crs[crs["sentence"].str.contains("to reduce the chances of CRS")]
+    assert [(list(r.agent_ids), r.negated) for r in frp5.itertuples()] == [(["frp5"], True)]
+    # l.359 "... the inflammatory cytokines TNF- α and IL-6, which are key factors in CRS,
+    # were significantly decreased. This implies that using this CAR construct is safe"
+    car_147 = crs[crs["agent_ids"].apply(lambda a: "car_147" in list(a))]
+    assert len(car_147) == 2 and car_147["negated"].all()
+
+
+# --- Regulatory events ------------------------------------------------------------------------
+
+
+def test_approval_after_an_expletive_it():
+    source = source_from_text(
+        "1. Introduction\n\nAlthough the first functional CAR-T cell was developed in 2002, it "
+        "was not until 2017 that the FDA approved the CD19 CAR therapy to treat B cell "
+        "malignancies [1].\n",
+        doc_id="made2000",
+    )
+    ev = extract(source, default_vocabularies())["regulatory_events"]
+    assert [
+        (r.body, r.year, r.negated, r.surface, list(r.agent_ids), r.indication)
+        for r in ev.itertuples()
+    ] == [("FDA", 2017, False, "approved", ["cd19_car_t"], "B cell malignancies")]
+
+
+def test_regulatory_events_outside_the_hand_checked_sections(tables):
+    ev = tables["regulatory_events"]
+    # l.313 "it was not until 2017 that the FDA approved the CD19 CAR therapy to treat B cell
+    # malignancies"
+    cd19 = ev[ev["agent_ids"].apply(lambda a: list(a) == ["cd19_car_t"])]
+    assert [(r.body, r.year, r.negated, r.indication) for r in cd19.itertuples()] == [
+        ("FDA", 2017, False, "B cell malignancies")
+    ]
+    # l.193 "..., and it is also administered in combination with capecitabine since 2020":
+    # the text does not say approved; neratinib's one event is the 2017 FDA approval
+    neratinib = ev[ev["agent_ids"].apply(lambda a: "neratinib" in list(a))]
+    assert list(neratinib["year"]) == [2017]
+    # l.369 "so far, the FDA has not approved any vaccines for breast cancer treatment": a
+    # class, flagged (negated) and not published, as every class-level approval
+    assert not ev["sentence"].str.contains("has not approved any vaccines").any()
+    flags = tables["quality_flags"]
+    unnamed = flags[flags["check"] == "regulatory_event_without_agent"]
+    assert unnamed["detail"].str.endswith("(classes named: vaccine; negated)").sum() == 1
+    assert unnamed["detail"].str.endswith("(classes named: antibody_drug_conjugate)").sum() == 1
+
+
+# --- Findings: counts written as words, counts after their noun, ratios, links ---------------
+
+
+def paragraph_findings(text: str) -> list[tuple]:
+    f = one_sentence_findings(text)
+    return [
+        (r.measure, r.value, r.unit, r.surface, none_if_na(r.bound), list(r.agent_ids))
+        for r in f.itertuples()
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Currently, there are nine clinical trials registered and evaluating ARX788.",
+            [("registered_trials", 9.0, "trials", "nine", None, ["arx788"])],
+        ),
+        (
+            "Inspired by these results, two phase 1 clinical trials have started with HER2-CARs.",
+            [("registered_trials", 2.0, "trials", "two", None, ["her2_car_t"])],
+        ),
+        (
+            "There is currently only one phase 1 clinical trial testing XMT-1522.",
+            [("registered_trials", 1.0, "trials", "one", None, ["xmt_1522"])],
+        ),
+        # number words without a unit are no quantities; "one studies" is a verb
+        ("One of these approaches is KN026, and it binds two different antigens.", []),
+        ("The second one studies CAR-raNK in patients. In one study, cells were targeted.", []),
+        # the count after its noun
+        (
+            "Ongoing clinical trials using immunotherapy in combination with HER2-targeted "
+            "therapies are about 24 (Table 4).",
+            [("registered_trials", 24.0, "trials", "24", "approximately", [])],
+        ),
+        # payload molecules per antibody of a conjugate
+        (
+            "T-DM1. This ADC consists of trastuzumab loaded with an average of 3.6 molecules of "
+            "emtansine.",
+            [("drug_to_antibody_ratio", 3.6, "molecules", "3.6", None, ["trastuzumab_emtansine"])],
+        ),
+        (
+            "MRG002 consists of a humanized anti-HER2 with a linker that carries ~3.8 MMAE.",
+            [("drug_to_antibody_ratio", 3.8, "molecules", "~3.8", "approximately", ["mrg002"])],
+        ),
+        # ... not a liposome's load (no conjugate cue): left out
+        ("MM-302 is a liposome that contains 20,000 molecules of doxorubicin.", []),
+        (
+            "The results showed that 17.5% of the tumors expressed PD-L1.",
+            [("tumors_expressing_marker", 17.5, "%", "17.5%", None, [])],
+        ),
+    ],
+)
+def test_findings_counts_and_ratios(text, expected):
+    assert paragraph_findings(text) == expected
+
+
+def test_thousands_are_one_number():
+    from tidyreview.annotations import _candidates
+
+    assert [v.number for v in _candidates("It contains 20,000 molecules and 1,756 patients.")] == [
+        20000.0,
+        1756.0,
+    ]
+
+
+def test_findings_outside_the_hand_checked_sections(tables):
+    f = tables["findings"]
+
+    def find(surface: str, sentence: str):
+        rows = f[(f["surface"] == surface) & f["sentence"].str.contains(sentence, regex=False)]
+        assert len(rows) == 1, (surface, sentence)
+        return rows.iloc[0]
+
+    # l.301 "The results showed that 17.5% of the tumors expressed PD-L1 and ..." (the study of
+    # the sentence before: "126 HER2+ patients who received neoadjuvant chemotherapy and
+    # trastuzumab")
+    r = find("17.5%", "of the tumors expressed PD-L1")
+    assert (r.measure, r.value, r.unit, list(r.agent_ids)) == (
+        "tumors_expressing_marker",
+        17.5,
+        "%",
+        ["trastuzumab"],
+    )
+    # l.289 "There is a phase 1/2 study, NCT03272334, that estimates the enrolment of 33
+    # patients": the sentence names no agent; Table 4 lists the trial under pembrolizumab with
+    # "HER2 and CD3 bispecific antibody armed activated T cell (BATs) infusions"
+    r = find("33", "NCT03272334")
+    assert (list(r.agent_ids), list(r.trial_ids)) == (
+        ["pembrolizumab", "her2_bats"],
+        ["NCT03272334"],
+    )
+    # l.281 "A phase 1 clinical study is currently recruiting 137 patients to study the safety of
+    # IMM2902": Table 4 lists IMM2902 in one trial only, NCT05076591
+    r = find("137", "IMM2902")
+    assert (list(r.agent_ids), list(r.trial_ids)) == (["imm2902"], ["NCT05076591"])
+    # l.347 "Two clinical trials on a variety of solid tumors, including breast (NCT05528341 and
+    # NCT05137275), are also studying CAR-NK cells"
+    r = find("Two", "NCT05528341")
+    assert (r.measure, r.value, list(r.agent_classes), list(r.trial_ids)) == (
+        "registered_trials",
+        2.0,
+        ["car_nk"],
+        ["NCT05528341", "NCT05137275"],
+    )
+    # l.325 "There are four other clinical trials regarding CAR-T cells ...": not the trial of
+    # the sentence before (NCT03696030)
+    r = find("four", "four other clinical trials")
+    assert (r.value, list(r.trial_ids)) == (4.0, [])
+    # KATE (l.265) stays without a trial: named_studies ties "KATE" to no identifier (Table 4
+    # writes "NCT02924883 KATE2") and atezolizumab is the drug of many trials in the tables
+    kate = f[f["sentence"].str.contains("133 patients with atezolizumab")]
+    assert [list(t) for t in kate["trial_ids"]] == [[], []]

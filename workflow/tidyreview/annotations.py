@@ -5,15 +5,27 @@ to its sentence, its raw offsets and the agents and trials it concerns.
 Rules read the structure of sentences (clauses, connectors, a drug paragraph's label such
 as "Poziotinib." that the following sentences talk about); every term they look for is
 curated data in raw/vocabularies/ (agents.csv, adverse_event_terms.csv, agent_classes.csv,
-regulatory_bodies.csv, measures.csv), validated when loaded.
+regulatory_bodies.csv, measures.csv), validated when loaded. What the review's tables say
+(a table row's drug, its trial and phase, the agents of a trial) comes from the tables and
+entities stages' readings of them.
 
 Which agents a sentence is about ("subject agents"): the first run of agent names in the
 sentence joined only by connectors ("tucatinib in combination with trastuzumab and
 capecitabine"); names further on ("... previously treated with trastuzumab") are not
-subjects. A sentence that opens with "This", "It", "These"... is about the paragraph's
-label agent ("Poziotinib." opening a paragraph), else the previous sentence's subject. A
-sentence naming no agent is about its paragraph's label agent, unless it names a class
-of agents ("Adverse events of ADCs ...").
+subjects, nor is a name used as a modifier ("trastuzumab-resistant models", "to overcome
+trastuzumab resistance"). A sentence that opens with "This", "It", "These"... is about the
+paragraph's label agent ("Poziotinib." opening a paragraph), else the previous sentence's
+subject (its "referent"); so is a sentence naming no agent that points back with a noun
+phrase ("The BsAb exerted ...", "..., this BsAb outperformed ...", "The JAVELIN solid
+tumor trial is a phase 1b trial ..." in a paragraph about avelumab). Any other sentence
+naming no agent is about its paragraph's label agent, unless it names a class of agents
+("Adverse events of ADCs ...").
+
+Development stages: see `development_stages`. In short, an agent the text says is tested
+in a clinical trial or in patients, or that a registry identifier in its sentence ties
+to, or that a table row lists as a trial's drug, has reached at least the clinical stage:
+phase_1 (the lowest) when no phase is stated; a trial only proposed or not started, or a
+negated one, states nothing.
 """
 
 from __future__ import annotations
@@ -64,14 +76,50 @@ CONNECTOR = re.compile(
 # A sentence or clause that talks about something named before: "This ADC ...", "It ...".
 ANAPHOR = re.compile(r"^(?:This|These|It|Its|They|Their|Such)\b")
 PRONOUN = re.compile(r"\b(?:it|this|they|these)\b", re.IGNORECASE)
+# A noun phrase pointing back at what was named before, in a sentence that names no agent
+# itself: "The BsAb exerted ...", "..., this BsAb outperformed ...", "these CAR-T cells"
+# (a head written with capitals after "The"/"this"/"these"), or a trial ("The JAVELIN solid
+# tumor trial is a phase 1b trial ..."). "The ADCs as a whole ..." names a class instead.
+REFERRING_NP = re.compile(
+    r"(?:^(?P<the>The)|\b(?:[Tt]his|[Tt]hese))\s+(?:(?:novel|new|above-mentioned)\s+)?"
+    r"(?P<head>(?=[\w-]*[A-Z])[\w-]+)"
+    r"|^The\s+(?:[\w.-]+\s+){0,4}?(?:trial|study)\b"
+)
+# An agent name inside a compound modifier, or naming resistance to it, is not what the
+# sentence is about: "In trastuzumab-resistant preclinical models, ...", "a
+# trastuzumab-derived HER2-specific CAR-T", "to overcome trastuzumab resistance"
+# ("CAR147-infused mice" still is).
+MODIFIER = re.compile(
+    r"^(?:-(?:resistant|sensitive|refractory|naive|pretreated|based|like|derived|binding)"
+    r"|\s+resistance)\b",
+    re.IGNORECASE,
+)
 # Registry identifiers: "NCT04425018", EudraCT "2013-003894-87".
 TRIAL_ID = re.compile(r"\b(?:NCT\d{8}|\d{4}-\d{6}-\d{2})\b")
 # A negation just before a term: "showed no dose-limiting toxicity", "do not induce GVHD",
 # "have no neurotoxicity or CRS events" (up to two words in between).
-NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|never)\b(?:\s+[\w-]+){0,2}\s*$", re.IGNORECASE)
+NEGATION_BEFORE = re.compile(
+    r"\b(?:no|not(?!\s+until\b)|without|never)\b(?:\s+[\w-]+){0,2}\s*$", re.IGNORECASE
+)
 # ... or right after it: "diarrhea has not been reported".
 NEGATION_AFTER = re.compile(
     r"^\s+(?:has|have|had|was|were|is|are)\s+not\s+(?:been\s+)?(?:reported|observed|seen|found)",
+    re.IGNORECASE,
+)
+# An adverse event the sentence says is made less likely or less severe counts as not
+# caused: "using ... FRP5 to reduce the chances of CRS", "a lower risk of GVHD" (a reducing
+# verb right before the term, maybe with "the chances/risk/incidence of") ...
+MITIGATION_BEFORE = re.compile(
+    r"\b(?:reduc(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|lower(?:s|ed|ing)?|minimi[sz](?:e|es|ed|ing)"
+    r"|avoid(?:s|ed|ing)?|prevent(?:s|ed|ing)?)\s+(?:the\s+)?"
+    r"(?:(?:chances?|risk|incidence|rate|frequency|severity|likelihood)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+# ... or, later in its clause, a statement that it (or what causes it) went down: "the
+# inflammatory cytokines ..., which are key factors in CRS, were significantly decreased".
+MITIGATION_AFTER = re.compile(
+    r"^[^;]*?\b(?:was|were|is|are)\s+(?:\w+ly\s+)?"
+    r"(?:decreased|reduced|lowered|diminished|prevented|avoided)\b",
     re.IGNORECASE,
 )
 # A clause boundary inside a sentence: "...[115], and it has been approved ...".
@@ -207,6 +255,27 @@ def agent_group(text: str, mentions: list[Mention], first: int = 0) -> list[Ment
     return group
 
 
+def subject_group(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The sentence's subject agents: the first run of names joined by connectors (see
+    `agent_group`), starting at the first name that is not part of a modifier
+    ("trastuzumab-resistant")."""
+    for i, m in enumerate(mentions):
+        if not MODIFIER.match(text[m.end :]):
+            return agent_group(text, mentions, i)
+    return []
+
+
+def refers_back(text: str, classes: list[Mention]) -> bool:
+    """True if the sentence points back with a noun phrase (see REFERRING_NP); one whose
+    head is a class name speaks of the class ("The ADCs as a whole", "Many of these CAR-T
+    cell therapies in clinical trials")."""
+    for m in REFERRING_NP.finditer(text):
+        if m["head"] and any(c.begin <= m.start("head") < c.end for c in classes):
+            continue
+        return True
+    return False
+
+
 def _find(matcher: Matcher | None, text: str) -> list[Mention]:
     if matcher is None:
         return []
@@ -216,16 +285,72 @@ def _find(matcher: Matcher | None, text: str) -> list[Mention]:
 TrialRef = tuple[int, int, str]  # raw start, raw end, trial_id
 
 
-def trial_references(source: Source, folder: Path) -> list[TrialRef] | None:
-    """Return the trials the prose names, from the entities stage's rules: registry
-    identifiers and study names tied to one ("PAN-ACEA" -> NCT02129556); None when the
-    agent lexicon is missing (then only identifiers are read)."""
+@dataclass
+class TableEvidence:
+    """What the review's tables say about agents and trials (from the entities stage's
+    reading of the tables stage's tidy tables)."""
+
+    stages: list  # TableStage per row listing an agent as a trial's drug
+    trial_agents: dict[str, list[str]]  # trial_id -> its rows' drug, then combination agents
+    drug_trials: dict[str, list[str]]  # agent_id -> trials whose rows list it as the drug
+
+
+def entity_evidence(source: Source, folder: Path) -> tuple[list[TrialRef] | None, TableEvidence]:
+    """Return the trials the prose names, from the entities stage's rules (registry
+    identifiers and study names tied to one: "PAN-ACEA" -> NCT02129556), and what the
+    tables say; (None, empty) when the agent lexicon is missing (then only identifiers are
+    read)."""
     if not (folder / AGENTS_FILE).exists():
-        return None
+        return None, TableEvidence([], {}, {})
     from .entities import EntityExtraction
 
-    refs = EntityExtraction(source, folder).trial_refs()
-    return [(m.start, m.end, trial_id) for trial_id, m in refs]
+    extraction = EntityExtraction(source, folder)
+    refs = [(m.start, m.end, trial_id) for trial_id, m in extraction.trial_refs()]
+    return refs, table_evidence(extraction, source)
+
+
+def table_evidence(extraction, source: Source) -> TableEvidence:
+    """Stages, trial agents and drug trials of the review's table rows (see TableEvidence)."""
+    phases = {}
+    for df in extraction.view.tidy.values():
+        if "phase" not in df.columns:
+            continue
+        for row in df.to_dict("records"):
+            if isinstance(row.get("phase_raw"), str) and isinstance(row.get("phase"), str):
+                key = (row["table_id"], int(row["row_index"]))
+                phases[key] = (row["phase"], row["phase_raw"], int(row["start"]), int(row["end"]))
+    stages, trial_agents, drug_trials = [], {}, {}
+    links = sorted(extraction.table_links(), key=lambda k: k["role"] != "investigational")
+    for link in links:
+        trial_agents.setdefault(link["trial_id"], [])
+        if link["agent_id"] not in trial_agents[link["trial_id"]]:
+            trial_agents[link["trial_id"]].append(link["agent_id"])
+        if link["role"] != "investigational":
+            continue
+        drug_trials.setdefault(link["agent_id"], [])
+        if link["trial_id"] not in drug_trials[link["agent_id"]]:
+            drug_trials[link["agent_id"]].append(link["trial_id"])
+        stage, start, end = "phase_1", int(link["start"]), int(link["end"])
+        phase = phases.get((link["table_id"], int(link["row_index"])))
+        if phase is not None:
+            numbers = [int(n) for n in TABLE_PHASE.findall(phase[0])]
+            at = source.text.find(phase[1], phase[2], phase[3])
+            if numbers and at >= 0:
+                stage = f"phase_{min(max(numbers), 3)}"
+                start, end = at, at + len(phase[1])
+        stages.append(
+            TableStage(
+                link["agent_id"],
+                stage,
+                link["table_id"],
+                int(link["row_index"]),
+                link["section_id"],
+                start,
+                end,
+            )
+        )
+    stages.sort(key=lambda t: t.start)
+    return TableEvidence(stages, trial_agents, drug_trials)
 
 
 def _trial_mentions(s: Sentence, refs: list[TrialRef] | None, vocab: Vocabularies) -> list[Mention]:
@@ -256,14 +381,17 @@ def sentence_contexts(
         mentions = _find(vocab.agents, text)
         trial_mentions = _trial_mentions(s, trial_refs, vocab)
         trials = [m.entity for m in trial_mentions]
-        own = _unique(m.entity for m in agent_group(text, mentions))
+        own = _unique(m.entity for m in subject_group(text, mentions))
         if first_in_paragraph and mentions and len(text.split()) <= LABEL_MAX_WORDS:
             topic = _unique(m.entity for m in mentions)  # "Trastuzumab-duocarmycine/SYD985."
+        classes = _find(vocab.classes, text)
         if ANAPHOR.match(text):  # "This ADC consists of trastuzumab ...": about the topic
             subject = list(topic or previous) or own
         elif own:
             subject = own
-        elif _find(vocab.classes, text):  # "Adverse events of ADCs ...": about a class
+        elif (topic or previous) and refers_back(text, classes):  # "The BsAb exerted ..."
+            subject = list(topic or previous)
+        elif classes:  # "Adverse events of ADCs ...": about a class
             subject = []
         else:  # "The main adverse events reported were ..." in a drug's paragraph
             subject = list(topic)
@@ -277,7 +405,9 @@ def sentence_contexts(
         previous = subject or previous
         if trials:
             previous_trials = trials
-        elif own and not ANAPHOR.match(text):  # a new subject: the old trials are left behind
+        elif own and not (ANAPHOR.match(text) or TRIAL_REFERENCE.match(text)):
+            # a new subject: the old trials are left behind ("The first one analyzes X"
+            # still speaks of them)
             previous_trials = []
         first_in_paragraph = False
     return out
@@ -299,6 +429,16 @@ def negated(text: str, begin: int, end: int) -> bool:
     """True if a negation governs text[begin:end] ("no CRS", "has not been reported")."""
     return bool(NEGATION_BEFORE.search(text[max(0, begin - 60) : begin])) or bool(
         NEGATION_AFTER.match(text[end:])
+    )
+
+
+def mitigated(text: str, begin: int, end: int) -> bool:
+    """True if the sentence says the event text[begin:end] was made less likely or less
+    severe ("to reduce the chances of CRS", "..., key factors in CRS, were significantly
+    decreased"): see MITIGATION_BEFORE and MITIGATION_AFTER."""
+    _, clause_end = _clause(text, begin)
+    return bool(MITIGATION_BEFORE.search(text[max(0, begin - 60) : begin])) or bool(
+        MITIGATION_AFTER.match(text[end:clause_end])
     )
 
 
@@ -356,7 +496,7 @@ def adverse_events(
                     **base,
                     "term": term,
                     "term_normalized": m.entity,
-                    "negated": negated(text, m.begin, m.end),
+                    "negated": negated(text, m.begin, m.end) or mitigated(text, m.begin, m.end),
                     "agent_classes": classes,
                     "agent_ids": list(ctx.subject),
                     "trial_ids": list(ctx.trial_ids),
@@ -399,8 +539,11 @@ TRIGGER = re.compile(
 )
 KIND_OF_MODIFIER = {"accelerated": "accelerated_approval", "conditional": "conditional_approval"}
 GUIDELINE = re.compile(r"\bguidelines?\b", re.IGNORECASE)
-# "approved the use of margetuximab", "approval of RC48": the agent follows the trigger.
-OBJECT_GAP = re.compile(r"\s+(?:the\s+use\s+of\s+|of\s+)?")
+# "approved the use of margetuximab", "approval of RC48", "approved the CD19 CAR therapy":
+# the agent follows the trigger.
+OBJECT_GAP = re.compile(r"\s+(?:the\s+use\s+of\s+|of\s+|the\s+)?")
+# "it was not until 2017 that the FDA approved ...": an "it" that points at nothing.
+EXPLETIVE_IT = re.compile(r"\bit\s+(?:was|is|has\s+been)\s+(?:not\s+)?(?:until|only)\b", re.I)
 # The indication follows "for" or "to treat" and runs to the end of the clause.
 INDICATION_START = re.compile(r"\b(?:for|to treat)\s+")
 INDICATION_STOP = re.compile(
@@ -408,19 +551,55 @@ INDICATION_STOP = re.compile(
 )
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # A trial phase as written, then the trial it qualifies: "phase 3 trial", "Phase 1b study",
-# "phase 1/2 clinical trial", "phase 1b/2 trial", "phase 1a/b clinical trial" (not "the
-# development of a phase 2": a trial still to come).
+# "phase 1/2 clinical trial", "phase 1b/2 trial", "phase 1a/b clinical trial", "phase 1 CCTG
+# IND.229 clinical trial" (not "the development of a phase 2": a trial still to come).
 PHASE = re.compile(
     r"\b[Pp]hase\s*(?P<first>[1-4])[ab]?(?:\s*/\s*(?:(?P<second>[1-4])[ab]?|[ab]))?\b"
-    r"(?=(?:\s+[\w-]+){0,2}?\s+(?:clinical\s+)?(?:trials?|stud(?:y|ies))\b)"
+    r"(?=(?:\s+[\w.-]+){0,2}?\s+(?:clinical\s+)?(?:trials?|stud(?:y|ies))\b)"
 )
 # A first-in-human trial is a phase 1 trial.
 FIRST_IN_HUMAN = re.compile(r"\bfirst-in-human\b", re.IGNORECASE)
-# Evidence of preclinical study only.
+# Evidence of preclinical work: cells, animals, preclinical models.
 PRECLINICAL = re.compile(
-    r"\bpreclinical\b|\bin vitro and in vivo\b|\bin vivo\b|\bxenografts?\b|\bmouse models?\b",
+    r"\bpreclinical\b|\bin vitro and in vivo\b|\bin vivo\b|\bin vitro\b|\bxenografts?\b"
+    r"|\bPDX\b|\b(?:mouse|animal) models?\b|\bmice\b|\bmouse\b|\bmurine\b|\banimals\b"
+    r"|\bcell lines?\b|\b[\w+-]+(?:-expressing|-resistant)\s+models\b",
     re.IGNORECASE,
 )
+# Evidence of clinical study that states no phase: a trial ("the HERMIONE clinical trial",
+# "three clinical trials in ... patients exploring the MRG002 effect") or testing in
+# patients ("is currently being tested in patients with ..."). The agent has reached at
+# least the lowest clinical stage, phase_1; so has one a registry identifier in its
+# sentence ties to, and one of a trial named in the sentence before ("The first one
+# analyzes ...", "In this trial, ...", see TRIAL_REFERENCE).
+CLINICAL = re.compile(
+    r"\b(?:clinical\s+)?trials?\b|\bclinical\s+stud(?:y|ies)\b"
+    r"|\b(?:tested|evaluated|studied|investigated|administered|given)\s+(?:in|to)\s+"
+    r"(?:[\w+/-]+\s+){0,6}?(?:patients|subjects|participants)\b",
+    re.IGNORECASE,
+)
+TRIAL_REFERENCE = re.compile(
+    r"^(?:In\s+)?(?:[Tt]his|[Tt]he|[Tt]hat)\s+(?:(?:first|second|third|last|other)\s+)?"
+    r"(?:one|trial|study)\b"
+)
+# A trial only proposed or not started states no stage ("A phase 1 clinical trial has been
+# proposed in 2021, but recruitment has yet to begin"); for evidence without a phase a
+# modal verb in the clause also says it has not happened ("a prospective clinical trial
+# should be designed", "may be tested in HER2-low subjects"). A phase trial with a modal
+# ("A phase 2 study, in which subjects will receive ..., is being conducted") has started.
+NOT_STARTED = re.compile(r"\b(?:proposed|planned|yet\s+to|not\s+yet)\b", re.IGNORECASE)
+MODAL = re.compile(r"\b(?:should|would|could|may|might|will)\b", re.IGNORECASE)
+# The agent a trial studies, named after a verb of study: "to study the safety of
+# IMM2902", "that studied the anti-B7-H4 antibody FPA150", "to explore PRS-343" (not
+# "tested in combination with trastuzumab": a partner).
+STUDY_OBJECT = re.compile(
+    r"\b(?:stud(?:y|ies|ied|ying)|test(?:s|ed|ing)?|evaluat(?:e|es|ed|ing)"
+    r"|explor(?:e|es|ed|ing)|investigat(?:e|es|ed|ing))"
+    r"(?:\s+(?!(?:in|into|with|to|for|than|after|by|plus|and|or)\b)[\w-]+){0,4}?\s+$",
+    re.IGNORECASE,
+)
+# A phase as the review's tables write it (immunotherapy_trials.phase): PHASE1/PHASE2.
+TABLE_PHASE = re.compile(r"PHASE(?P<n>[1-4])")
 # An agent stated to be the standard of care is in clinical use, i.e. approved:
 # "Trastuzumab ... has become the standard of care treatment" (the sentence's subject) or
 # "the standard of care treatment is trastuzumab", "the standard of care (trastuzumab plus
@@ -463,7 +642,8 @@ def _regulatory_agents(
     after = [m for m in ctx.agents if m.begin >= trigger.end()]
     if after and OBJECT_GAP.fullmatch(ctx.text[trigger.end() : after[0].begin]):
         return [after[0].entity]
-    if PRONOUN.search(ctx.text[begin : trigger.start()]):
+    before = EXPLETIVE_IT.sub("", ctx.text[begin : trigger.start()])
+    if PRONOUN.search(before):
         return list(ctx.referent)
     return []
 
@@ -502,12 +682,19 @@ def regulatory_events(
             agents = _regulatory_agents(ctx, clause, trigger)
             base = _row_base(ctx, source.doc_id, trigger.start(), trigger.end())
             if not agents:
+                # a class ("14 FDA-approved ADCs", "the FDA has not approved any vaccines")
+                # or an unnamed product: flagged, not published (agent_ids would be empty)
+                classes = _unique(m.entity for m in _find(vocab.classes, text[slice(*clause)]))
+                said = "; ".join(
+                    [f"classes named: {', '.join(classes)}"] * bool(classes)
+                    + ["negated"] * negated(text, trigger.start(), trigger.end())
+                )
                 flags.add(
                     "regulatory_event_without_agent",
                     "info",
                     trigger.group(),
                     "approval or recommendation of no named agent (a class, or unnamed); "
-                    "left out of regulatory_events",
+                    "left out of regulatory_events" + (f" ({said})" if said else ""),
                     base["start"],
                     base["end"],
                     "regulatory_events",
@@ -558,21 +745,112 @@ REGULATORY_COLUMNS = [
 ]
 
 
-def development_stages(
-    contexts: list[SentenceContext], events: pd.DataFrame, source: Source
-) -> pd.DataFrame:
-    """Return, per agent, the most advanced development stage the prose states.
+def _stage_agents(ctx: SentenceContext) -> list[str]:
+    """The agent a sentence's stage cues are about: the one a verb of study names ("to
+    study the safety of IMM2902"), else the first subject agent (the one under study, not
+    its partners: "DZD1516 in combination with trastuzumab and capecitabine"), with any
+    name in apposition to it ("the HER2-CAR-M CT-0508": both)."""
+    studied = [m for m in ctx.agents if STUDY_OBJECT.search(ctx.text[: m.begin])]
+    if studied:
+        first = studied[0]
+    elif not ctx.subject:
+        return []
+    else:
+        named = [m for m in ctx.agents if m.entity == ctx.subject[0]]
+        if not named:  # "This ADC ...": named in an earlier sentence
+            return [ctx.subject[0]]
+        first = named[0]
+    out, last = [first.entity], first
+    for m in ctx.agents[ctx.agents.index(first) + 1 :]:
+        if not ctx.text[last.end : m.begin].isspace():
+            break
+        out.append(m.entity)
+        last = m
+    return _unique(out)
 
-    approved: a regulatory approval of the agent that is not negated; phase_N: "phase N
-    trial" in a sentence whose first subject agent it is (the higher number of "phase 1/2");
-    preclinical: such a sentence speaks of preclinical, in vivo, xenograft or mouse-model
-    work. The evidence is the first sentence stating the best stage.
+
+def _has_happened(text: str, begin: int, end: int, phase_stated: bool) -> bool:
+    """False if the words text[begin:end] speak of a trial or test that is negated ("there
+    is no trial", "has not been tested in ... patients") or has not started (NOT_STARTED,
+    and MODAL for evidence that states no phase)."""
+    if negated(text, begin, end):
+        return False
+    clause = text[slice(*_clause(text, begin))]
+    return not (NOT_STARTED.search(clause) or (not phase_stated and MODAL.search(clause)))
+
+
+def _text_cues(ctx: SentenceContext) -> list[tuple[str, int, int]]:
+    """(stage, begin, end) of every stage cue of a sentence (see `development_stages`)."""
+    text = ctx.text
+    cues = []
+    for m in PHASE.finditer(text):
+        if _has_happened(text, m.start(), m.end(), phase_stated=True):
+            number = max(int(m["first"]), int(m["second"] or 0))
+            cues.append((f"phase_{min(number, 3)}", m.start(), m.end()))
+    cues += [("phase_1", m.start(), m.end()) for m in FIRST_IN_HUMAN.finditer(text)]
+    cues += [("preclinical", m.start(), m.end()) for m in PRECLINICAL.finditer(text)]
+    cues += [("approved", m.start(), m.end()) for m in STANDARD_OF_CARE_SUBJECT.finditer(text)]
+    clinical = [(m.start(), m.end()) for m in CLINICAL.finditer(text)]
+    clinical += [(t.begin, t.end) for t in ctx.trials]  # registry ids, tied study names
+    if ctx.referent_trials and (m := TRIAL_REFERENCE.match(text)):
+        clinical.append((m.start(), m.end()))
+    for begin, end in sorted(clinical):
+        if _has_happened(text, begin, end, phase_stated=False):
+            cues.append(("phase_1", begin, end))
+    return cues
+
+
+@dataclass(frozen=True)
+class TableStage:
+    """A row of the review's tables listing an agent as the drug of a trial."""
+
+    agent_id: str
+    stage: str
+    table_id: str
+    row_index: int
+    section_id: str | None
+    start: int  # the phase as the row writes it ("Phase 1b/2"), else the drug cell
+    end: int
+
+
+def development_stages(
+    contexts: list[SentenceContext],
+    events: pd.DataFrame,
+    source: Source,
+    table_rows: list[TableStage] | None = None,
+) -> pd.DataFrame:
+    """Return, per agent, the most advanced development stage the review states.
+
+    From the prose: approved: a regulatory approval of the agent that is not negated, or
+    the agent named as the standard of care; phase_N: "phase N trial" in a sentence about
+    the agent (the higher number of "phase 1/2"); phase_1 also for a first-in-human trial
+    and for clinical evidence that states no phase (CLINICAL: a trial, testing in
+    patients, a registry identifier in the sentence, a trial named in the sentence before);
+    preclinical: preclinical, in vitro, in vivo, xenograft, mouse, animal or cell-line
+    work. A sentence's cues go to the agent a verb of study names, else to its first
+    subject agent (see `_stage_agents`); negated trials and trials not started count for
+    nothing. From the tables: an agent a table row lists as the drug of a trial is in
+    clinical study, at the phase the row states (Table 4), else phase_1. The evidence is
+    the first place stating the best stage, the prose before the tables.
     """
     best: dict[str, dict] = {}
 
     def offer(agent: str, stage: str, row: dict) -> None:
         if agent not in best or STAGE_RANK[stage] > STAGE_RANK[best[agent]["stage"]]:
-            best[agent] = {"doc_id": source.doc_id, "agent_id": agent, "stage": stage, **row}
+            best[agent] = {
+                "doc_id": source.doc_id,
+                "agent_id": agent,
+                "stage": stage,
+                "source": "text",
+                "table_id": None,
+                "row_index": None,
+                **row,
+            }
+
+    def text_row(ctx: SentenceContext, begin: int, end: int) -> dict:
+        base = _row_base(ctx, source.doc_id, begin, end)
+        base.pop("doc_id")
+        return {**base, "surface": source.text[base["start"] : base["end"]]}
 
     for e in events.itertuples():
         if e.negated or e.kind == "guideline_recommendation":
@@ -591,45 +869,47 @@ def development_stages(
                 },
             )
     for ctx in contexts:
-        if not ctx.subject:
-            continue
-        cues = []
-        for m in PHASE.finditer(ctx.text):
-            number = max(int(m["first"]), int(m["second"] or 0))
-            cues.append((f"phase_{min(number, 3)}", m))
-        cues += [("phase_1", m) for m in FIRST_IN_HUMAN.finditer(ctx.text)]
-        cues += [("preclinical", m) for m in PRECLINICAL.finditer(ctx.text)]
-        cues += [("approved", m) for m in STANDARD_OF_CARE_SUBJECT.finditer(ctx.text)]
         for m in STANDARD_OF_CARE_OBJECT.finditer(ctx.text):
             named = [a for a in ctx.agents if a.begin >= m.end()]
             for agent in agent_group(ctx.text, named):
-                base = _row_base(ctx, source.doc_id, m.start(), m.end())
-                base.pop("doc_id")
-                offer(
-                    agent.entity,
-                    "approved",
-                    {**base, "surface": source.text[base["start"] : base["end"]]},
-                )
-        for stage, m in cues:
-            base = _row_base(ctx, source.doc_id, m.start(), m.end())
-            base.pop("doc_id")
-            # the sentence's first subject agent: the one under study, not its partners
-            # ("DZD1516 in combination with trastuzumab and capecitabine")
-            offer(
-                ctx.subject[0], stage, {**base, "surface": source.text[base["start"] : base["end"]]}
-            )
+                offer(agent.entity, "approved", text_row(ctx, m.start(), m.end()))
+        agents = _stage_agents(ctx)
+        if not agents:
+            continue
+        for stage, begin, end in _text_cues(ctx):
+            for agent in agents:
+                offer(agent, stage, text_row(ctx, begin, end))
+    for t in table_rows or []:
+        offer(
+            t.agent_id,
+            t.stage,
+            {
+                "source": "table",
+                "table_id": t.table_id,
+                "row_index": t.row_index,
+                "surface": source.text[t.start : t.end],
+                "sentence": None,
+                "section_id": t.section_id,
+                "paragraph_id": None,
+                "start": t.start,
+                "end": t.end,
+            },
+        )
     rows = sorted(best.values(), key=lambda r: r["agent_id"])
-    return pd.DataFrame(rows, columns=STAGE_COLUMNS)
+    return pd.DataFrame(rows, columns=STAGE_COLUMNS).astype({"row_index": "Int64"})
 
 
 STAGE_COLUMNS = [
     "doc_id",
     "agent_id",
     "stage",
+    "source",
     "surface",
     "sentence",
     "section_id",
     "paragraph_id",
+    "table_id",
+    "row_index",
     "start",
     "end",
 ]
@@ -640,8 +920,23 @@ STAGE_COLUMNS = [
 # A number as a quantity: "24.8%", "10–15%", "~3.8", "≥ 5%", "133". Not part of a name or
 # an identifier ("CD80", "T-DM1", "IND.229", "4-1BB", "HER2 3+", "1×10^8").
 NUMBER = re.compile(
-    r"(?<![\w.\-/+×^])(?P<bound>~|≥|≤|>|<)?\s?(?P<value>\d+(?:\.\d+)?)"
+    r"(?<![\w.\-/+×^,])(?P<bound>~|≥|≤|>|<)?\s?(?P<value>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
     r"(?:\s?[–-]\s?(?P<high>\d+(?:\.\d+)?))?(?P<percent>\s?%)?(?![\w./+×^-])"
+)
+# A count written as a word ("nine clinical trials", "eight molecules"): kept only when a
+# unit follows it (see `_classify`). The empty groups mirror NUMBER's.
+NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split(),
+        start=1,
+    )
+}
+NUMBER_WORD = re.compile(
+    r"(?<![\w-])(?P<bound>[^\s\S])?(?P<value>" + "|".join(NUMBER_WORDS) + r")"
+    r"(?P<high>[^\s\S])?(?P<percent>[^\s\S])?(?![\w-])",
+    re.IGNORECASE,
 )
 # Numbers that are not quantities, by what precedes them: "phase 1", "Table 4", "grades 3",
 # a word with capitals inside or a capitalised word within the sentence.
@@ -656,7 +951,22 @@ PATIENT_NOUN = re.compile(
 )
 ENROLMENT_VERB = re.compile(r"\b(?:included|recruited|enrolled|treated)\s+$")
 CANCERS_NOUN = re.compile(r"^(?:\s+[\w+-]+){0,4}?\s+(?:breast\s+)?cancers\b")
-TRIAL_NOUN = re.compile(r"^(?:\s+(?:clinical\s+)?)?\s*(?:trials|studies)\b")
+# "48 trials", "nine clinical trials", "two phase 1 clinical trials", "four other clinical
+# trials", "30 CAR-NK cell clinical trials", "one clinical trial" (up to three words in
+# between, none a preposition or "patients").
+TRIAL_NOUN = re.compile(
+    r"^(?:\s+(?!(?:of|in|with|for|and|or|to|on|patients|that|which)\b)[\w+-]+){0,3}?"
+    r"\s+(?P<noun>trials|studies|trial)\b"
+)
+# "ongoing clinical trials using immunotherapy ... are about 24": the count after the noun.
+TRIALS_BEFORE = re.compile(
+    r"\b(?:trials|studies)\b(?:(?!\b\d)[^.;:\[\]()]){0,120}?\b(?:are|were)\s+$"
+)
+# "3.6 molecules of emtansine", "eight molecules of a topoisomerase I inhibitor"; a number
+# right before an agent's name ("carries ~3.8 MMAE") counts molecules too (see _classify).
+MOLECULES_NOUN = re.compile(r"^\s+molecules\b")
+# "14 FDA-approved ADCs": a count of agents of a class (the class name follows).
+APPROVED_BEFORE_CLASS = re.compile(r"^\s+(?:[\w.]+-)?approved\s+")
 MONTHS_NOUN = re.compile(r"^\s+months\b")
 OUT_OF = re.compile(r"^\s+out\s+of\s+(?P<total>\d+)")
 # "... 6 patients for phase 1 and 54 for phase 2", "133 patients with X and 69 with Y": a
@@ -714,7 +1024,15 @@ class Value:
 
     @property
     def number(self) -> float:
-        return float(self.match["value"])
+        value = self.match["value"]
+        if value.lower() in NUMBER_WORDS:
+            return float(NUMBER_WORDS[value.lower()])
+        return float(value.replace(",", ""))
+
+    @property
+    def word(self) -> bool:
+        """Written as a word ("nine"): a quantity only with a unit."""
+        return self.match["value"].lower() in NUMBER_WORDS
 
 
 def _in_brackets(text: str, at: int) -> bool:
@@ -723,9 +1041,10 @@ def _in_brackets(text: str, at: int) -> bool:
 
 
 def _candidates(text: str) -> list[Value]:
-    """Numbers of a sentence that may be reported quantities (see NUMBER)."""
+    """Numbers of a sentence that may be reported quantities (see NUMBER, NUMBER_WORD)."""
     out = []
-    for m in NUMBER.finditer(text):
+    matches = sorted([*NUMBER.finditer(text), *NUMBER_WORD.finditer(text)], key=lambda m: m.start())
+    for m in matches:
         if _in_brackets(text, m.start()) or NOT_A_QUANTITY_BEFORE.search(text[: m.start()]):
             continue
         if not m["percent"] and re.fullmatch(r"(?:19|20)\d{2}", m["value"]):
@@ -734,11 +1053,21 @@ def _candidates(text: str) -> list[Value]:
     return out
 
 
-def _classify(text: str, values: list[Value]) -> None:
-    """Set each value's unit from what follows it (%, patients, trials, months)."""
+def _classify(
+    text: str,
+    values: list[Value],
+    agents: list[Mention] | None = None,
+    classes: list[Mention] | None = None,
+) -> None:
+    """Set each value's unit from what follows it (%, patients, trials, months, molecules,
+    agents) or, for a count of trials, from what precedes it ("trials ... are about 24");
+    `agents` and `classes` are the names in the sentence."""
     previous: Value | None = None
+    agent_starts = {m.begin for m in agents or []}
+    class_starts = {m.begin for m in classes or []}
     for v in values:
         after = text[v.end :]
+        trial = TRIAL_NOUN.match(after)
         if v.match["percent"]:
             v.unit = "%"
         elif m := OUT_OF.match(after):
@@ -752,10 +1081,18 @@ def _classify(text: str, values: list[Value]) -> None:
             v.unit = "patients"
         elif CANCERS_NOUN.match(after) and ENROLMENT_VERB.search(text[: v.begin]):
             v.unit = "patients"  # "included 20 metastatic breast cancers"
-        elif TRIAL_NOUN.match(after):
+        elif trial and (trial["noun"] == "trial") == (v.number == 1):
             v.unit = "trials"
         elif MONTHS_NOUN.match(after):
             v.unit = "months"
+        elif MOLECULES_NOUN.match(after) or (
+            v.end + len(after) - len(after.lstrip()) in agent_starts and after[:1].isspace()
+        ):
+            v.unit = "molecules"  # "3.6 molecules of emtansine", "~3.8 MMAE"
+        elif (m := APPROVED_BEFORE_CLASS.match(after)) and v.end + m.end() in class_starts:
+            v.unit = "agents"  # "14 FDA-approved ADCs"
+        elif TRIALS_BEFORE.search(WORD_BOUNDS.sub("", text[: v.begin])):
+            v.unit = "trials"  # "... clinical trials using immunotherapy ... are about 24"
         elif (
             previous is not None
             and previous.unit == "patients"
@@ -766,6 +1103,8 @@ def _classify(text: str, values: list[Value]) -> None:
             v.unit = "patients"  # "168 ... patients ..., of whom 26 were HER2+"
         if v.unit is not None:
             previous = v
+        elif v.word:
+            v.consumed = True  # "One of these approaches", "two different antigens"
 
 
 def _measure(
@@ -853,13 +1192,19 @@ def _count_segments(text: str, values: list[Value], vocab: Vocabularies) -> dict
     return found if any(found.values()) else {}
 
 
-def findings(contexts: list[SentenceContext], vocab: Vocabularies, source: Source) -> pd.DataFrame:
+def findings(
+    contexts: list[SentenceContext],
+    vocab: Vocabularies,
+    source: Source,
+    tables: TableEvidence | None = None,
+) -> pd.DataFrame:
     """Return one row per reported quantity a measure can be given to (see module doc)."""
     rows = []
     for ctx in contexts:
         text = ctx.text
         values = _candidates(text)
-        _classify(text, values)
+        class_mentions = _find(vocab.classes, text)
+        _classify(text, values, ctx.agents, class_mentions)
         cues = _find(vocab.measures, text) + _find(vocab.short_forms.get("measures"), text)
         cues.sort(key=lambda c: c.begin)
         subgroup_m = SUBGROUP.search(text)
@@ -885,7 +1230,7 @@ def findings(contexts: list[SentenceContext], vocab: Vocabularies, source: Sourc
             if v.comparison is not None:
                 _qualify(text, v.comparison, subgroup, names_arm)
         _respectively(text, measured)
-        classes = _unique(m.entity for m in _find(vocab.classes, text))
+        classes = _unique(m.entity for m in class_mentions)
         sentence_agents = ctx.subject or ([] if classes else list(ctx.referent))
         inherit_trials = not ctx.trial_ids and (not ctx.subject or ANAPHOR.match(text))
         segments = _count_segments(text, measured, vocab)
@@ -893,14 +1238,31 @@ def findings(contexts: list[SentenceContext], vocab: Vocabularies, source: Sourc
             if v.consumed:
                 continue
             clause = _clause(text, v.begin)
-            trials = _unique(m.entity for m in ctx.trials if clause[0] <= m.begin < clause[1])
-            trials = trials or (list(ctx.referent_trials) if inherit_trials else [])
+            if v.unit == "trials":  # the trials it counts: named after it, up to the next count
+                later = [w.begin for w in measured if w.unit == "trials" and w.begin > v.begin]
+                stop = later[0] if later else len(text)
+                trials = _unique(m.entity for m in ctx.trials if clause[0] <= m.begin < stop)
+            else:
+                trials = _unique(m.entity for m in ctx.trials if clause[0] <= m.begin < clause[1])
+            named_trials = bool(trials)
+            if v.unit != "trials" and inherit_trials:
+                trials = trials or list(ctx.referent_trials)
             if v.arm is not None:
                 agents = _unique(m.entity for m in _find(vocab.agents, v.arm))
             elif id(v) in segments:
                 agents = segments[id(v)]
+            elif not ctx.subject and named_trials and tables and tables.trial_agents.get(trials[0]):
+                # "There is a phase 1/2 study, NCT03272334, that estimates the enrolment of
+                # 33 patients": the agents the tables list for the trial it names
+                agents = _unique(a for t in trials for a in tables.trial_agents.get(t, []))
+            elif v.unit == "trials" and not ctx.subject and not PRONOUN.search(text):
+                # a count of trials in general ("ongoing clinical trials using
+                # immunotherapy ... are about 24"), not of the agent named before
+                agents = []
             else:
                 agents = sentence_agents
+            if not trials and agents and v.unit != "trials" and tables:
+                trials = _only_table_trial(text, agents[0], tables)
             base = _row_base(ctx, source.doc_id, v.begin, v.end)
             c = v.comparison
             c_span = ctx.sentence.raw_span(c.begin, c.end) if c is not None else (None, None)
@@ -932,6 +1294,21 @@ def findings(contexts: list[SentenceContext], vocab: Vocabularies, source: Sourc
     return out.astype({"comparison_start": "Int64", "comparison_end": "Int64"})
 
 
+# A sentence about one trial it does not identify: "A phase 1 clinical study is currently
+# recruiting 137 patients to study the safety of IMM2902".
+ONE_TRIAL = re.compile(r"\b(?:trial|study)\b(?!\s+(?:of|on)\b)")
+
+
+def _only_table_trial(text: str, agent: str, tables: TableEvidence) -> list[str]:
+    """The trial of a finding whose sentence speaks of one trial without identifying it,
+    when the review's tables list its agent as the drug of exactly one trial (IMM2902 ->
+    NCT05076591); else none."""
+    listed = tables.drug_trials.get(agent, [])
+    if len(listed) == 1 and ONE_TRIAL.search(text):
+        return list(listed)
+    return []
+
+
 def unattributed_values(
     contexts: list[SentenceContext], vocab: Vocabularies
 ) -> list[tuple[str, str]]:
@@ -941,7 +1318,7 @@ def unattributed_values(
     for ctx in contexts:
         text = ctx.text
         values = _candidates(text)
-        _classify(text, values)
+        _classify(text, values, ctx.agents, _find(vocab.classes, text))
         cues = _find(vocab.measures, text) + _find(vocab.short_forms.get("measures"), text)
         for v in values:
             if v.consumed:
@@ -1046,14 +1423,15 @@ def extract(source: Source, vocabularies: str | Path | None = None) -> dict[str,
     abbr = abbreviations(layout, sentences)
     abbreviation_flags(abbr, layout, flags)
     vocab = load_vocabularies(folder, abbr)
-    contexts = sentence_contexts(sentences, vocab, trial_references(source, folder))
+    refs, tables = entity_evidence(source, folder)
+    contexts = sentence_contexts(sentences, vocab, refs)
     events = regulatory_events(contexts, vocab, source, flags)
     return {
         "abbreviations": link_abbreviations(abbr, vocab),
-        "findings": findings(contexts, vocab, source),
+        "findings": findings(contexts, vocab, source, tables),
         "adverse_events": adverse_events(contexts, vocab, abbr, source, flags),
         "regulatory_events": events,
-        "agent_development_stages": development_stages(contexts, events, source),
+        "agent_development_stages": development_stages(contexts, events, source, tables.stages),
         "quality_flags": flags.frame(),
     }
 
