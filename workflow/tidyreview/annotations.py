@@ -290,7 +290,7 @@ class TableEvidence:
     """What the review's tables say about agents and trials (from the entities stage's
     reading of the tables stage's tidy tables)."""
 
-    stages: list  # TableStage per row listing an agent as a trial's drug
+    stages: list[TableStage]  # per row listing an agent as a trial's drug
     trial_agents: dict[str, list[str]]  # trial_id -> its rows' drug, then combination agents
     drug_trials: dict[str, list[str]]  # agent_id -> trials whose rows list it as the drug
 
