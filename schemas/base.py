@@ -35,28 +35,9 @@ TABLE_ID_PATTERN = r"^T\d+$"
 AGENT_ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
 SNAKE_CASE = r"^[a-z][a-z0-9_]*$"
 
-# ClinicalTrials.gov API v2 vocabularies (as AACT uses them).
-PHASES = [
-    "EARLY_PHASE1",
-    "PHASE1",
-    "PHASE2",
-    "PHASE3",
-    "PHASE4",
-    "NA",
-    "PHASE1/PHASE2",
-    "PHASE2/PHASE3",
-]
-STATUSES = [
-    "NOT_YET_RECRUITING",
-    "RECRUITING",
-    "ENROLLING_BY_INVITATION",
-    "ACTIVE_NOT_RECRUITING",
-    "SUSPENDED",
-    "TERMINATED",
-    "COMPLETED",
-    "WITHDRAWN",
-    "UNKNOWN",
-]
+# ClinicalTrials.gov API v2 vocabularies (as AACT uses them), kept in a module without
+# heavy imports so that extraction code can use them too.
+from tidyreview.ctgov import PHASES, STATUSES  # noqa: E402,F401
 
 
 def doc_id_field() -> pa.Field:

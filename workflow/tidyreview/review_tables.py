@@ -31,8 +31,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from tidyreview.schemas.base import PHASES, STATUSES
-
+from .ctgov import PHASES, STATUSES
 from .errors import SourceFormatError, TidyReviewError
 from .layout import Layout, Line, TableBlock, collapse, join_across_break, read_layout
 from .quality import Flags
@@ -818,6 +817,17 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+def _pieces(word: str, n: int) -> list[str]:
+    """Return `word` cut into n consecutive pieces of near-equal length."""
+    size, extra = divmod(len(word), n)
+    out, start = [], 0
+    for i in range(n):
+        end = start + size + (1 if i < extra else 0)
+        out.append(word[start:end])
+        start = end
+    return out
+
+
 def _spelling_limit(word: str) -> int:
     """Edits tolerated between a table word and a prose word: 1 from 6 letters, 2 from 10
     (shorter words have too many legitimate neighbours: armed/aimed)."""
@@ -831,6 +841,12 @@ def spelling_flags(flags: Flags, layout: Layout, rows_by_table, names: dict[str,
     prose = Counter(
         w.lower() for p in layout.paragraphs for w in WORD.findall(text[p.start : p.end])
     )
+    # Prose words by length: a word can only be `limit` edits from words of a length
+    # within `limit` of its own.
+    by_length: dict[int, list[str]] = {}
+    for w in prose:
+        by_length.setdefault(len(w), []).append(w)
+    nearest: dict[str, list[tuple[int, str]]] = {}
     for table_id, rows in rows_by_table.items():
         for row in rows[1:]:
             for cell in row.cells:
@@ -839,9 +855,18 @@ def spelling_flags(flags: Flags, layout: Layout, rows_by_table, names: dict[str,
                     limit = _spelling_limit(word)
                     if word in prose or not limit:
                         continue
-                    near = [
-                        (n, w) for w, n in prose.items() if edit_distance(word, w, limit) <= limit
-                    ]
+                    if word not in nearest:
+                        # Cut into limit + 1 pieces, at least one survives `limit` edits
+                        # intact: a prose word without any of them cannot be that close.
+                        pieces = _pieces(word, limit + 1)
+                        nearest[word] = [
+                            (prose[w], w)
+                            for length in range(len(word) - limit, len(word) + limit + 1)
+                            for w in by_length.get(length, ())
+                            if any(p in w for p in pieces)
+                            and edit_distance(word, w, limit) <= limit
+                        ]
+                    near = nearest[word]
                     if not near:
                         continue
                     count, closest = max(near)
