@@ -32,7 +32,6 @@ th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:to
 th{background:#f4f4f4}td.num{text-align:right}
 .sev-error{color:#b00020;font-weight:bold}.sev-warning{color:#b36b00}.sev-info{color:#555}
 figure{margin:1em 0}figcaption{font-size:.85em;color:#555}
-.note{color:#666;font-style:italic}
 """
 
 
@@ -56,15 +55,6 @@ def _table(headers: list[str], rows: list[tuple], numeric: set[int] = frozenset(
             cells.append(f"<td{cls}>{html.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def _has(con, *tables: str) -> bool:
-    have = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
-    have |= {
-        r[0]
-        for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()
-    }
-    return all(t in have for t in tables)
 
 
 def _axes(
@@ -162,91 +152,73 @@ def section_flags(con) -> str:
 
 
 def section_figures(con) -> str:
-    out = ['<h2 id="landscape">The landscape</h2>']
-    if _has(con, "agent_overview"):
-        rows = con.execute(
-            """select modality, coalesce(highest_stage, 'not stated') as stage, count(*)
-               from agent_overview group by all order by 1, 2"""
-        ).fetchall()
-        out.append(
+    """Return the landscape: agents, trials, agent x trial links, citations per section."""
+    agents = con.execute(
+        """select modality, coalesce(highest_stage, 'not stated') as stage, count(*)
+           from agent_overview group by all order by 1, 2"""
+    ).fetchall()
+    trials = con.execute(
+        """select coalesce(phase, text_phase) as phase,
+                  coalesce(status, text_status, 'not stated'), count(*)
+           from trials where coalesce(phase, text_phase) is not null
+           group by all order by 1, 2"""
+    ).fetchall()
+    unstated = con.execute(
+        "select count(*) from trials where coalesce(phase, text_phase) is null"
+    ).fetchone()[0]
+    n_docs = con.execute("select count(*) from documents").fetchone()[0]
+    label = "doc_id || ' ' || " if n_docs > 1 else ""
+    sections = con.execute(
+        f"""select {label}section_id || ' ' || left(title, 30), n_citations
+            from citations_per_section"""
+    ).fetchall()
+    return "".join(
+        [
+            '<h2 id="landscape">The landscape</h2>',
             _figure(
                 "fig-agents-by-modality",
-                _stacked(rows, "Agents by modality and highest stage", "agents"),
-                "Agents by modality, coloured by the most advanced development stage the review states.",
-            )
-        )
-    else:
-        out.append('<p class="note">Agents are not published yet.</p>')
-    if _has(con, "trials"):
-        rows = con.execute(
-            """select phase, coalesce(status, 'not stated'), count(*) from trials
-               where phase is not null group by all order by 1, 2"""
-        ).fetchall()
-        unstated = con.execute("select count(*) from trials where phase is null").fetchone()[0]
-        out.append(
+                _stacked(agents, "Agents by modality and highest stage", "agents"),
+                "Agents by modality, coloured by the most advanced development stage the "
+                "review states.",
+            ),
             _figure(
                 "fig-trials-by-phase",
-                _stacked(rows, "Trials by phase and status", "trials"),
-                "Registered trials by phase, coloured by recruitment status, as the review's "
-                f"tables state them ({unstated} trials whose phase no table states are not shown).",
-            )
-        )
-    else:
-        out.append('<p class="note">Trials are not published yet.</p>')
-    if _has(con, "trial_agents", "agents"):
-        out.append(
+                _stacked(trials, "Trials by phase and status", "trials"),
+                "Registered trials by phase, coloured by recruitment status, as the review "
+                f"states them (tables first, then the text); {unstated} trials whose phase "
+                "the review does not state are not shown.",
+            ),
             _figure(
                 "fig-agent-trial-matrix",
                 _matrix(con),
                 "Which agents are tested in which trials (tables and text).",
-            )
-        )
-    else:
-        out.append('<p class="note">Trial–agent links are not published yet.</p>')
-    if _has(con, "citations"):
-        rows = con.execute(
-            """select s.section_id || ' ' || left(s.title, 30), count(c.ref_id)
-               from sections s left join citations c using (doc_id, section_id)
-               group by s.section_id, s.title, s.ordinal order by s.ordinal"""
-        ).fetchall()
-        out.append(
+            ),
             _figure(
                 "fig-citations-per-section",
                 _bar(
-                    [r[0] for r in rows],
-                    [r[1] for r in rows],
+                    [r[0] for r in sections],
+                    [r[1] for r in sections],
                     "Citations per section",
                     "cited references",
                 ),
                 "Cited references per section (one per marker × reference number).",
-            )
-        )
-    else:
-        rows = con.execute(
-            """select s.section_id || ' ' || left(s.title, 30), count(p.paragraph_id)
-               from sections s left join paragraphs p using (doc_id, section_id)
-               group by s.section_id, s.title, s.ordinal order by s.ordinal"""
-        ).fetchall()
-        out.append(
-            _figure(
-                "fig-paragraphs-per-section",
-                _bar(
-                    [r[0] for r in rows],
-                    [r[1] for r in rows],
-                    "Paragraphs per section",
-                    "paragraphs",
-                ),
-                "Paragraphs per section (citations are not published yet).",
-            )
-        )
-    return "".join(out)
+            ),
+        ]
+    )
+
+
+# Colour order of the stacked bars: most advanced first, "not stated" last.
+KIND_ORDER = ["approved", "phase_3", "phase_2", "phase_1", "preclinical"]
 
 
 def _stacked(rows: list[tuple], title: str, xlabel: str) -> str:
     groups = sorted({r[0] for r in rows})
-    kinds = sorted({r[1] for r in rows})
+    kinds = sorted(
+        {r[1] for r in rows},
+        key=lambda k: (k == "not stated", KIND_ORDER.index(k) if k in KIND_ORDER else 99, k),
+    )
     counts = {(g, k): n for g, k, n in rows}
-    fig, ax = _axes(5.0, max(1.2, 0.25 * len(groups)), left=2.2, bottom=0.5)
+    fig, ax = _axes(5.0, max(1.2, 0.25 * len(groups)), left=2.2, bottom=0.5, right=2.0)
     left = [0] * len(groups)
     cmap = plt.get_cmap("tab10")
     for i, kind in enumerate(kinds):
@@ -256,7 +228,7 @@ def _stacked(rows: list[tuple], title: str, xlabel: str) -> str:
     ax.invert_yaxis()
     ax.set_title(title)
     ax.set_xlabel(xlabel)
-    ax.legend(fontsize=7, loc="lower right", frameon=False)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
     return _svg(fig)
