@@ -25,8 +25,6 @@ DOC_ID_PATTERN = r"^[a-z]+\d{4}$"
 # "2", "2.1.3", or an unnumbered subheading "2.1.2.a"
 SECTION_ID_PATTERN = r"^\d+(\.\d+)*(\.[a-z]+)?$"
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
-NCT_PATTERN = r"^NCT\d{8}$"
-EUDRACT_PATTERN = r"^\d{4}-\d{6}-\d{2}$"
 TRIAL_ID_PATTERN = r"^(NCT\d{8}|\d{4}-\d{6}-\d{2})$"
 PARAGRAPH_ID_PATTERN = r"^p\d{3,}$"
 # T1..Tn for tables, F1..Fn for figures

@@ -271,12 +271,6 @@ class Places:
                 return row, col
         return None, None
 
-    def cell_span(self, table_id: str, row: int, col: int) -> tuple[int, int] | None:
-        for s, e, r, c in self.cells.get(table_id, []):
-            if r == row and c == col:
-                return s, e
-        return None
-
     def row(self, m: Mention) -> dict:
         """Return the place columns of a mention row."""
         r = m.region

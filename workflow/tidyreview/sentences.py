@@ -102,11 +102,6 @@ def _normalise_piece(text: str, base: int) -> tuple[str, list[int]]:
     return "".join(chars), offsets
 
 
-def normalise_span(text: str, start: int, end: int) -> tuple[str, list[int]]:
-    """Return raw text[start:end] normalised (one space per whitespace run) with offsets."""
-    return _normalise_piece(text[start:end], start)
-
-
 def unit_from_blocks(
     raw: str,
     spans: list[tuple[int, int]],
