@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tidyreview.cli import workflow_command
 from tidyreview.layout import read_layout
 from tidyreview.source import load_source
 
@@ -17,7 +17,6 @@ ROOT = Path(__file__).resolve().parents[1]
 REVIEW = ROOT / "raw" / "reviews" / "mercogliano-2023-cancers-15-1987.txt"
 SHARED_REVIEW = ROOT.parent / "shared" / "source" / "mercogliano-2023-cancers-15-1987.txt"
 VOCABULARIES = ROOT / "raw" / "vocabularies"
-SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 
 @pytest.fixture(scope="session")
@@ -39,20 +38,7 @@ def run_workflow(
     workdir: Path, reviews_dir: Path, *extra: str, repo: Path = ROOT
 ) -> subprocess.CompletedProcess:
     """Run the real Snakemake workflow of `repo` with outputs under `workdir`/outputs."""
-    cmd = [
-        SNAKEMAKE,
-        "-s",
-        str(repo / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--cores",
-        "2",
-        "--config",
-        f"out_dir={workdir / 'outputs'}",
-        f"reviews_dir={reviews_dir}",
-        f"vocabularies_dir={repo / 'raw' / 'vocabularies'}",
-        *extra,
-    ]
+    cmd = workflow_command(workdir, reviews_dir, *extra, repo=repo)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SNAKEMAKE")}
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
 

@@ -24,21 +24,26 @@ DICTIONARY = ROOT / "docs" / "data-dictionary.md"
 MANIFEST = ROOT / "workflow" / "tables.json"
 
 
-def _snakemake(workdir: Path, reviews: Path, *extra: str) -> tuple[float, str]:
-    cmd = [
+def workflow_command(workdir: Path, reviews_dir: Path, *extra: str, repo: Path = ROOT) -> list[str]:
+    """Return the Snakemake command running `repo`'s workflow with outputs in `workdir`."""
+    return [
         str(Path(sys.executable).with_name("snakemake")),
         "-s",
-        str(ROOT / "Snakefile"),
+        str(repo / "Snakefile"),
         "--directory",
         str(workdir),
         "--cores",
         "2",
         "--config",
         f"out_dir={workdir / 'outputs'}",
-        f"reviews_dir={reviews}",
-        f"vocabularies_dir={ROOT / 'raw' / 'vocabularies'}",
+        f"reviews_dir={reviews_dir}",
+        f"vocabularies_dir={repo / 'raw' / 'vocabularies'}",
         *extra,
     ]
+
+
+def _snakemake(workdir: Path, reviews: Path, *extra: str) -> tuple[float, str]:
+    cmd = workflow_command(workdir, reviews, *extra)
     t0 = time.perf_counter()
     result = subprocess.run(cmd, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
