@@ -23,6 +23,12 @@ configfile: Path(workflow.basedir) / "config" / "config.yaml"
 
 
 include: "workflow/rules/common.smk"
+
+
+wildcard_constraints:
+    doc_id="|".join(REVIEWS),
+
+
 include: "workflow/rules/extract.smk"
 include: "workflow/rules/publish.smk"
 

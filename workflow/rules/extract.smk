@@ -1,19 +1,19 @@
 # Per-document extraction: one rule per stage, each writing that stage's tables.
 # A stage that reads curated vocabularies lists them as inputs (vocabulary("agents.csv"))
-# and gets the folder as params.vocabularies.
+# and gets their folder as params.vocabularies. Each rule's code inputs are the package
+# files it runs, from the import graph (code("structure"), generated into tables.json).
 
 
 rule structure:
     input:
         text=review_text,
-        code=code("structure", "layout", "source", "stages"),
+        code=code("structure"),
     output:
         **stage_outputs("structure"),
     log:
         f"{OUT}/logs/structure/{{doc_id}}.log",
     params:
         stage="structure",
-        vocabularies=VOCAB_DIR,
     script:
         "../scripts/stage.py"
 
@@ -21,14 +21,13 @@ rule structure:
 rule references:
     input:
         text=review_text,
-        code=code("references", "citations", "layout", "quality", "source", "stages"),
+        code=code("references"),
     output:
         **stage_outputs("references"),
     log:
         f"{OUT}/logs/references/{{doc_id}}.log",
     params:
         stage="references",
-        vocabularies=VOCAB_DIR,
     script:
         "../scripts/stage.py"
 
@@ -36,15 +35,15 @@ rule references:
 rule review_tables:
     input:
         text=review_text,
-        layouts=vocabulary("table_layouts.yaml"),
-        code=code("review_tables", "layout", "quality", "sentences", "source", "stages"),
+        vocabularies=vocabulary("table_layouts.yaml"),
+        code=code("tables"),
     output:
         **stage_outputs("tables"),
     log:
         f"{OUT}/logs/review_tables/{{doc_id}}.log",
     params:
         stage="tables",
-        vocabularies=VOCAB_DIR,
+        vocabularies=folder_of("input", "vocabularies"),
     script:
         "../scripts/stage.py"
 
@@ -62,25 +61,14 @@ rule annotations:
             "regulatory_bodies.csv",
             "measures.csv",
         ),
-        code=code(
-            "annotations",
-            "abbreviations",
-            "entities",
-            "lexicon",
-            "review_tables",
-            "sentences",
-            "layout",
-            "quality",
-            "source",
-            "stages",
-        ),
+        code=code("annotations"),
     output:
         **stage_outputs("annotations"),
     log:
         f"{OUT}/logs/annotations/{{doc_id}}.log",
     params:
         stage="annotations",
-        vocabularies=VOCAB_DIR,
+        vocabularies=folder_of("input", "vocabularies"),
     script:
         "../scripts/stage.py"
 
@@ -91,23 +79,13 @@ rule entities:
         vocabularies=vocabulary(
             "agents.csv", "not_agents.csv", "named_studies.csv", "table_layouts.yaml"
         ),
-        code=code(
-            "entities",
-            "lexicon",
-            "review_tables",
-            "abbreviations",
-            "sentences",
-            "layout",
-            "quality",
-            "source",
-            "stages",
-        ),
+        code=code("entities"),
     output:
         **stage_outputs("entities"),
     log:
         f"{OUT}/logs/entities/{{doc_id}}.log",
     params:
         stage="entities",
-        vocabularies=VOCAB_DIR,
+        vocabularies=folder_of("input", "vocabularies"),
     script:
         "../scripts/stage.py"

@@ -9,8 +9,7 @@ rule validated_tables:
     input:
         interim=all_interim_files(),
         texts=all_review_texts(),
-        schemas=schema_files(),
-        code=code("publish", "metadata"),
+        code=code("validated_tables"),
     output:
         parquet=staged_parquet(),
         datapackage=f"{OUT}/staging/datapackage.json",
@@ -18,7 +17,7 @@ rule validated_tables:
     log:
         f"{OUT}/logs/validated_tables.log",
     params:
-        out_dir=f"{OUT}/staging/parquet",
+        out_dir=folder_of("output", "parquet"),
         report_dir=f"{OUT}/logs/validation",
     script:
         "../scripts/validated_tables.py"
@@ -29,14 +28,14 @@ rule database:
         parquet=staged_parquet(),
         schema_sql=f"{OUT}/staging/schema.sql",
         datapackage=f"{OUT}/staging/datapackage.json",
-        views=SQL_DIR / "views.sql",
+        views=f"{SQL_DIR}/views.sql",
         code=code("database"),
     output:
         f"{OUT}/staging/review.duckdb",
     log:
         f"{OUT}/logs/database.log",
     params:
-        parquet_dir=f"{OUT}/staging/parquet",
+        parquet_dir=folder_of("input", "parquet"),
     script:
         "../scripts/database.py"
 
@@ -45,21 +44,22 @@ rule report:
     input:
         parquet=staged_parquet(),
         datapackage=f"{OUT}/staging/datapackage.json",
-        views=SQL_DIR / "views.sql",
+        views=f"{SQL_DIR}/views.sql",
         code=code("report"),
     output:
         f"{OUT}/staging/report.html",
     log:
         f"{OUT}/logs/report.log",
     params:
-        parquet_dir=f"{OUT}/staging/parquet",
+        parquet_dir=folder_of("input", "parquet"),
     script:
         "../scripts/report.py"
 
 
 rule published_dataset:
     input:
-        staged_release(),
+        staged=staged_release(),
+        code=code("published_dataset"),
     output:
         published_files(),
     log:

@@ -5,6 +5,6 @@ run_stage(
     snakemake.params.stage,  # noqa: F821
     snakemake.input.text,  # noqa: F821
     {k: v for k, v in snakemake.output.items()},  # noqa: F821
-    vocabularies=snakemake.params.vocabularies,  # noqa: F821
+    vocabularies=getattr(snakemake.params, "vocabularies", None),  # noqa: F821
     log=snakemake.log[0],  # noqa: F821
 )

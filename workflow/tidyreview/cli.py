@@ -3,6 +3,7 @@
 tidyreview benchmark            pipeline timings and memory, then each area's benchmark
 tidyreview dictionary [--check] write (or check) docs/data-dictionary.md from the schemas
 tidyreview ddl                  print the DuckDB DDL generated from the schemas
+tidyreview lint                 snakemake --lint, failing on any lint not justified below
 """
 
 from __future__ import annotations
@@ -40,6 +41,31 @@ def workflow_command(workdir: Path, reviews_dir: Path, *extra: str, repo: Path =
         f"vocabularies_dir={repo / 'raw' / 'vocabularies'}",
         *extra,
     ]
+
+
+# Lints of `snakemake --lint` that this workflow keeps, each with its reason.
+JUSTIFIED_LINTS = {
+    # Every rule runs the same Python package, whose exact pins live in pyproject.toml and
+    # are installed once into .venv by bin/_env.sh (and on a cluster by the profile's
+    # shared environment); a per-rule conda file would be a second, drifting copy of them.
+    "Specify a conda environment or container for each rule.",
+}
+
+
+def lint(repo: Path = ROOT) -> list[str]:
+    """Return the lints `snakemake --lint` reports for `repo` that are not justified."""
+    snakemake = str(Path(sys.executable).with_name("snakemake"))
+    result = subprocess.run(
+        [snakemake, "--lint", "-s", str(repo / "Snakefile"), "-d", str(repo)],
+        capture_output=True,
+        text=True,
+    )
+    output = result.stdout + result.stderr
+    titles = [line.strip()[2:] for line in output.splitlines() if line.startswith("    * ")]
+    unjustified = [t for t in titles if t.rstrip(":") not in JUSTIFIED_LINTS]
+    if result.returncode not in (0, 1) or (result.returncode == 1 and not titles):
+        unjustified.append(f"snakemake --lint failed: {output[-2000:]}")
+    return unjustified
 
 
 def _snakemake(workdir: Path, reviews: Path, *extra: str) -> tuple[float, str]:
@@ -106,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     dic.add_argument("--check", action="store_true", help="fail if the file is out of date")
     sub.add_parser("ddl", help="print the DuckDB DDL generated from the schemas")
+    sub.add_parser("lint", help="snakemake --lint, failing on lints not justified in cli.py")
     args = parser.parse_args(argv)
 
     if args.command == "benchmark":
@@ -135,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path}")
         return 0
+    if args.command == "lint":
+        problems = lint()
+        for problem in problems:
+            print(f"lint: {problem}", file=sys.stderr)
+        print(f"snakemake --lint: {len(problems)} unjustified lint(s)")
+        return 1 if problems else 0
     if args.command == "ddl":
         from tidyreview.metadata import ddl
 

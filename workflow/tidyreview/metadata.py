@@ -279,14 +279,20 @@ def data_dictionary() -> str:
 
 
 def manifest() -> dict:
-    """Return the tables and the stages producing them, for the Snakefile.
+    """Return the tables and the stages producing them, and the package files each rule
+    runs (`code_graph.rule_code`), for the Snakefile.
 
     The Snakefile reads this generated file (workflow/tables.json) instead of importing
     the schemas, which would load pandas and pandera on every Snakemake start.
     """
+    from tidyreview.code_graph import rule_code
+    from tidyreview.stages import STAGE_MODULES
+
     return {
-        "generated_by": "tidyreview dictionary (from the pandera schemas; do not edit)",
+        "generated_by": "tidyreview dictionary (from the pandera schemas and the import "
+        "graph; do not edit)",
         "tables": {meta.name: meta.stages for meta in all_tables()},
+        "code": rule_code(STAGE_MODULES),
     }
 
 

@@ -51,16 +51,17 @@ def run_stage(
     stage: str,
     source_path: str,
     outputs: dict[str, str],
-    vocabularies: str = "raw/vocabularies",
+    vocabularies: str | None = None,
     log: str | None = None,
 ) -> None:
-    """Extract one document's tables for `stage` into interim Parquet files."""
+    """Extract one document's tables for `stage` into interim Parquet files (`vocabularies`:
+    the curated vocabularies' folder, for the stages that read them)."""
     from .interim import write_interim
     from .stages import STAGES
 
     with reported(stage, log) as lines:
         source = load_source(source_path)
-        frames = STAGES[stage](source, Path(vocabularies))
+        frames = STAGES[stage](source, Path(vocabularies or "raw/vocabularies"))
         for table, path in outputs.items():
             if table not in frames:
                 raise TidyReviewError(f"stage {stage} produced no table {table} for {source.path}")

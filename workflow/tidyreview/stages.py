@@ -42,3 +42,5 @@ def _stage(module_name: str, takes_vocabularies: bool) -> StageFunction:
 STAGES: dict[str, StageFunction] = {
     name: _stage(module, vocab) for name, (module, vocab) in _STAGE_MODULES.items()
 }
+# stage name -> the module it runs (imported by name, so the import graph cannot see it)
+STAGE_MODULES: dict[str, str] = {name: module for name, (module, _) in _STAGE_MODULES.items()}
