@@ -1,6 +1,8 @@
 """The `tidyreview` command: benchmark, data dictionary, DDL.
 
 tidyreview benchmark            pipeline timings and memory, then each area's benchmark
+tidyreview benchmark --only scale [--sizes 1,8,32,128]
+                                time, CPU and memory against the number of reviews
 tidyreview dictionary [--check] write (or check) docs/data-dictionary.md from the schemas
 tidyreview ddl                  print the DuckDB DDL generated from the schemas
 tidyreview lint                 snakemake --lint, failing on any lint not justified below
@@ -102,6 +104,22 @@ def benchmark_pipeline(repeats: int = 3) -> list[str]:
     ]
 
 
+def benchmark_scale(review: Path, sizes: str) -> list[str]:
+    """Run the scale benchmark; write docs/scale.md and docs/scale.png; return its lines."""
+    from tidyreview import scale_benchmark as scale
+
+    points = []
+    for n in (int(s) for s in sizes.split(",")):
+        points.append(scale.measure(review, n, workflow_command))
+        print(f"N={n}: {points[-1]}", file=sys.stderr)
+    table = scale.markdown_table(points)
+    marginal = scale.marginal_cpu(points)
+    summary = f"marginal cost: {marginal:.2f} CPU-s per review (goal <= 1)" if marginal else ""
+    (ROOT / "docs" / "scale.md").write_text(table + "\n" + summary + "\n", encoding="utf-8")
+    scale.plot(points, ROOT / "docs" / "scale.png")
+    return [*table.splitlines(), summary, "wrote docs/scale.md, docs/scale.png"]
+
+
 def area_benchmarks(source_path: str) -> list[str]:
     """Run every `tidyreview.benchmarks.<area>.run(source_path)` and collect its lines."""
     from tidyreview import benchmarks
@@ -125,7 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     bench = sub.add_parser(
         "benchmark", help="time the pipeline and the parsers against their peers"
     )
-    bench.add_argument("--only", choices=["pipeline", "areas"], help="run one part only")
+    bench.add_argument("--only", choices=["pipeline", "areas", "scale"], help="run one part only")
+    bench.add_argument(
+        "--sizes", default="1,8,32,128", help="with --only scale: the numbers of reviews"
+    )
     bench.add_argument("--repeats", type=int, default=3, help="pipeline runs to take the median of")
     dic = sub.add_parser(
         "dictionary", help="write docs/data-dictionary.md and workflow/tables.json from the schemas"
@@ -142,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
             lines += ["--- pipeline", *benchmark_pipeline(args.repeats)]
         if args.only in (None, "areas"):
             lines += area_benchmarks(str(review))
+        if args.only == "scale":
+            lines += ["--- scale", *benchmark_scale(review, args.sizes)]
         print("\n".join(lines))
         return 0
     if args.command == "dictionary":
