@@ -1,7 +1,9 @@
 """outputs/report.html: a self-contained page to look at the published dataset.
 
-Row counts, validation results, quality flags by severity and figures of the landscape
-(matplotlib, embedded as inline SVG). Sections whose tables are not published yet say so.
+Row counts, validation results, quality flags per check (the flags themselves in folded
+lists) and figures of the landscape (matplotlib, embedded as inline SVG). Figures are sized
+to fit the page's column with text of at least 9 px and scale down with a narrower window;
+labels are measured and wrapped between words, never cut.
 """
 
 from __future__ import annotations
