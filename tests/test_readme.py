@@ -181,15 +181,41 @@ def test_readme_sql_runs_on_the_oldest_promised_duckdb(built, oldest_duckdb):
     assert out["uncommented_view_columns"] == 0
 
 
+# The DuckDB CLI of the README's `pip install duckdb-cli`, when none is on PATH.
+DUCKDB_CLI = "duckdb-cli==1.5.6"
+
+
+@pytest.fixture(scope="session")
+def duckdb_cli(tmp_path_factory) -> tuple[list[str], dict[str, str]]:
+    """The command and environment running a DuckDB CLI: on PATH, or installed for the test."""
+    if shutil.which("duckdb"):
+        return ["duckdb"], dict(os.environ)
+    target = tmp_path_factory.mktemp("duckdb-cli")
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target)]
+        + ["--disable-pip-version-check", DUCKDB_CLI],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if result.returncode != 0 or not (target / "bin" / "duckdb").exists():
+        pytest.skip(f"cannot install {DUCKDB_CLI}: {result.stderr.strip()[-300:]}")
+    return [sys.executable, str(target / "bin" / "duckdb")], {
+        **os.environ,
+        "PYTHONPATH": str(target),
+    }
+
+
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("duckdb") is None, reason="the DuckDB CLI is not installed")
-def test_readme_sql_runs_in_the_duckdb_cli(built):
+def test_readme_sql_runs_in_the_duckdb_cli(built, duckdb_cli):
+    command, env = duckdb_cli
     for sql in SQL_BLOCKS:
         result = subprocess.run(
-            ["duckdb", "-readonly", str(built / "review.duckdb"), "-csv", "-c", sql],
+            [*command, "-readonly", str(built / "review.duckdb"), "-csv", "-c", sql],
             capture_output=True,
             text=True,
             timeout=60,
+            env=env,
         )
         assert result.returncode == 0 and result.stdout.count("\n") > 1, result.stderr
 
