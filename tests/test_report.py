@@ -213,3 +213,26 @@ def test_row_counts_describe_rows_without_key_clauses(report):
     section = report[report.index('id="row-counts"') : report.index('id="validation"')]
     assert "where not NULL" not in section and "Natural key" not in section
     assert "One row per registry identifier" in section
+
+
+def test_report_of_a_review_without_trials_or_phases(tmp_path):
+    """Empty figures say so instead of failing: a review whose text names no trial."""
+    import pyarrow.parquet as pq
+
+    from conftest import ROOT
+    from tidyreview.metadata import datapackage_json
+    from tidyreview.publish import empty_frame, to_arrow
+    from tidyreview.report import build_report
+    from tidyreview.schemas import TABLES
+
+    for table in TABLES:
+        pq.write_table(to_arrow(empty_frame(table), table), tmp_path / f"{table}.parquet")
+    package = tmp_path / "datapackage.json"
+    package.write_text(datapackage_json(), encoding="utf-8")
+    views = (ROOT / "workflow" / "sql" / "views.sql").read_text(encoding="utf-8")
+    out = tmp_path / "report.html"
+    build_report(tmp_path, package, views, out)
+    text = out.read_text(encoding="utf-8")
+    assert "no agent is linked to a registered trial" in text
+    assert "no trials to show" in text
+    assert text.count("<svg") == 4

@@ -120,6 +120,8 @@ def _plain(ax) -> None:
 
 def _bar(labels: list[str], values: list[int], title: str, xlabel: str, color="#4a7ab5") -> str:
     """Horizontal bars, one per label (labels may hold line breaks), values written at the end."""
+    if not labels:
+        return _nothing(title, "nothing to show")
     lines = [label.count("\n") + 1 for label in labels]
     heights = [0.12 + 0.16 * n for n in lines]
     left = 0.2 + max(_text_width(label) for label in labels)
@@ -320,7 +322,18 @@ def wrap_label(text: str, width: int = 48) -> str:
 KIND_ORDER = ["approved", "phase_3", "phase_2", "phase_1", "preclinical"]
 
 
+def _nothing(title: str, message: str) -> str:
+    """A small figure saying there is nothing to draw (a review without such rows)."""
+    fig, ax = _axes(5.0, 0.6, left=0.2, bottom=0.1)
+    ax.set_axis_off()
+    ax.set_title(title, loc="left")
+    ax.text(0, 0.5, message, va="center", color="#555")
+    return _svg(fig)
+
+
 def _stacked(rows: list[tuple], title: str, xlabel: str) -> str:
+    if not rows:
+        return _nothing(title, f"no {xlabel} to show")
     groups = sorted({r[0] for r in rows})
     kinds = sorted(
         {r[1] for r in rows},
@@ -356,16 +369,14 @@ def agent_trial_counts(con) -> tuple[list[str], list[tuple[str, str, list[int]]]
             "select distinct table_id from trial_agents where table_id is not null order by 1"
         ).fetchall()
     ]
-    per_table = ", ".join(
+    counts = [
         f"count(distinct trial_id) filter (where source = 'table' and table_id = '{t}')"
         for t in tables
-    )
+    ] + ["count(distinct trial_id) filter (where source = 'text')", "count(distinct trial_id)"]
     rows = con.execute(
-        f"""select a.modality, a.name, {per_table},
-                   count(distinct trial_id) filter (where source = 'text'),
-                   count(distinct trial_id)
+        f"""select a.modality, a.name, {", ".join(counts)}
             from trial_agents ta join agents a using (agent_id)
-            group by all order by 1, {len(tables) + 4} desc, 2"""
+            group by all order by 1, {len(counts) + 2} desc, 2"""
     ).fetchall()
     columns = [t.replace("T", "Table ") for t in tables] + ["prose", "all"]
     return columns, [(r[0], r[1], list(r[2:])) for r in rows]
@@ -374,6 +385,8 @@ def agent_trial_counts(con) -> tuple[list[str], list[tuple[str, str, list[int]]]
 def _agent_trials(con) -> str:
     """Heat map of trials per agent (rows, grouped by modality) and column, in two panels."""
     columns, rows = agent_trial_counts(con)
+    if not rows:
+        return _nothing("Trials per agent", "no agent is linked to a registered trial")
     # One entry per line of the map: a modality heading, then its agents.
     entries: list[tuple[str, list[int] | None]] = []
     for modality in dict.fromkeys(r[0] for r in rows):
