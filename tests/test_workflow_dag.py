@@ -40,7 +40,8 @@ def snakemake(repo: Path, *extra: str, cwd: Path | None = None) -> str:
     """Run the repository's workflow in `repo` with its own config; return its output."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SNAKEMAKE")}
     result = subprocess.run(
-        [SNAKEMAKE, "-s", str(repo / "Snakefile"), "-d", str(repo), "--cores", "2", *extra],
+        [SNAKEMAKE, "--workflow-profile", "none", "-s", str(repo / "Snakefile"), "-d", str(repo)]
+        + ["--cores", "2", *extra],
         capture_output=True,
         text=True,
         env=env,

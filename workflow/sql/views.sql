@@ -1,4 +1,6 @@
 -- Ready-made views over the published tables (documented in the README).
+-- Each view is followed by a COMMENT on it and on every one of its columns: this file is
+-- the one place they are written (tests check no view column lacks a comment).
 
 -- Sections with their paragraph counts, in document order.
 CREATE VIEW section_overview AS
@@ -9,9 +11,20 @@ LEFT JOIN paragraphs p USING (doc_id, section_id)
 GROUP BY ALL
 ORDER BY s.doc_id, min(s.ordinal);
 
+COMMENT ON VIEW section_overview IS 'One row per section heading, in document order, with its number of body paragraphs.';
+COMMENT ON COLUMN section_overview.doc_id IS 'Review the section belongs to (documents.doc_id).';
+COMMENT ON COLUMN section_overview.section_id IS 'Section number as printed (2.1.3), or the generated id of an unnumbered subheading (2.1.2.a).';
+COMMENT ON COLUMN section_overview.title IS 'Heading text as printed, without the number.';
+COMMENT ON COLUMN section_overview.level IS 'Depth: 1 for 2., 2 for 2.1., ...; a subheading is one deeper than its parent.';
+COMMENT ON COLUMN section_overview.parent_section_id IS 'Enclosing section, NULL for top-level sections.';
+COMMENT ON COLUMN section_overview.n_paragraphs IS 'Body paragraphs directly under this heading (not counting subsections).';
+
 -- "references" is a reserved word in SQL; this view spares the quoting.
 CREATE VIEW reference_list AS
 SELECT * FROM "references";
+
+COMMENT ON VIEW reference_list IS 'The "references" table (reference-list entries) under a name that needs no quoting.';
+-- Its columns take the comments of the "references" columns (database.VIEW_ALIASES).
 
 -- Citations per section: markers, cited-reference rows and distinct references.
 CREATE VIEW citations_per_section AS
@@ -23,6 +36,14 @@ FROM sections s
 LEFT JOIN citations c USING (doc_id, section_id)
 GROUP BY ALL
 ORDER BY s.doc_id, min(s.ordinal);
+
+COMMENT ON VIEW citations_per_section IS 'One row per section, in document order, with how much it cites.';
+COMMENT ON COLUMN citations_per_section.doc_id IS 'Review the section belongs to.';
+COMMENT ON COLUMN citations_per_section.section_id IS 'Section number as printed, or the id of an unnumbered subheading.';
+COMMENT ON COLUMN citations_per_section.title IS 'Heading text as printed, without the number.';
+COMMENT ON COLUMN citations_per_section.n_markers IS 'Citation markers in the section ([81,86-88] counts once).';
+COMMENT ON COLUMN citations_per_section.n_citations IS 'Cited-reference rows: one per marker and reference number ([81,86-88] counts four).';
+COMMENT ON COLUMN citations_per_section.n_distinct_references IS 'Distinct references the section cites.';
 
 -- One row per agent: what it is, how far the review says it got, where it appears.
 CREATE VIEW agent_overview AS
@@ -57,7 +78,21 @@ LEFT JOIN trials_of t USING (agent_id)
 LEFT JOIN mentions m USING (agent_id)
 ORDER BY a.agent_id;
 
--- One row per trial: its facts, its agents and where the review cites it.
+COMMENT ON VIEW agent_overview IS 'One row per agent: what it is, the most advanced stage the review states, its trials and where it is mentioned.';
+COMMENT ON COLUMN agent_overview.agent_id IS 'Stable agent id from the curated lexicon (agents.agent_id).';
+COMMENT ON COLUMN agent_overview.name IS 'Canonical name (INN when there is one).';
+COMMENT ON COLUMN agent_overview.modality IS 'Kind of agent (fixed vocabulary: antibody_drug_conjugate, tyrosine_kinase_inhibitor, ...).';
+COMMENT ON COLUMN agent_overview.targets IS 'Molecular targets as the review states them; empty when it states none.';
+COMMENT ON COLUMN agent_overview.her2_directed IS 'Whether the agent is directed at HER2.';
+COMMENT ON COLUMN agent_overview.highest_stage IS 'Most advanced development stage any review states (approved, phase_3, phase_2, phase_1, preclinical); NULL when none is stated.';
+COMMENT ON COLUMN agent_overview.n_trials IS 'Distinct trials linked to the agent (trial_agents), 0 when none.';
+COMMENT ON COLUMN agent_overview.trial_ids IS 'Those trials'' registry identifiers, sorted; NULL when none.';
+COMMENT ON COLUMN agent_overview.n_mentions IS 'Occurrences of the agent''s name in text, captions and table cells (agent_mentions rows).';
+COMMENT ON COLUMN agent_overview.table_ids IS 'Source tables mentioning the agent (T1..T4), sorted; empty or NULL when none.';
+
+-- One row per trial: its facts, its agents and where the review cites it. Phase and
+-- status are what the tables state, else what the prose states (phase_source and
+-- status_source say which).
 CREATE VIEW trial_overview AS
 WITH agents_of AS (
     SELECT ta.trial_id, list(DISTINCT a.name ORDER BY a.name) AS agents
@@ -72,9 +107,30 @@ places AS (
     WHERE trial_id IS NOT NULL
     GROUP BY trial_id
 )
-SELECT t.trial_id, t.registry, t.acronyms, t.phase, t.status, t.enrollment,
+SELECT t.trial_id, t.registry, t.acronyms,
+       coalesce(t.phase, t.text_phase) AS phase,
+       CASE WHEN t.phase IS NOT NULL THEN 'table'
+            WHEN t.text_phase IS NOT NULL THEN 'text' END AS phase_source,
+       coalesce(t.status, t.text_status) AS status,
+       CASE WHEN t.status IS NOT NULL THEN 'table'
+            WHEN t.text_status IS NOT NULL THEN 'text' END AS status_source,
+       t.enrollment,
        ag.agents, p.sections, p.tables, t.n_mentions
 FROM trials t
 LEFT JOIN agents_of ag USING (trial_id)
 LEFT JOIN places p USING (trial_id)
 ORDER BY t.trial_id;
+
+COMMENT ON VIEW trial_overview IS 'One row per trial: registry, acronyms, the phase and status the review states (tables first, then prose), enrollment, its agents and where the review cites it.';
+COMMENT ON COLUMN trial_overview.trial_id IS 'Registry identifier (NCT or EudraCT number).';
+COMMENT ON COLUMN trial_overview.registry IS 'Registry the identifier belongs to (ClinicalTrials.gov or EudraCT).';
+COMMENT ON COLUMN trial_overview.acronyms IS 'Study names the tables or the text tie to the identifier.';
+COMMENT ON COLUMN trial_overview.phase IS 'Phase the review states (ClinicalTrials.gov vocabulary): trials.phase from a table, else trials.text_phase from the prose; NULL when neither states one.';
+COMMENT ON COLUMN trial_overview.phase_source IS 'Where phase comes from: table or text; NULL when no phase is stated.';
+COMMENT ON COLUMN trial_overview.status IS 'Recruitment status the review states (ClinicalTrials.gov vocabulary): trials.status from a table, else trials.text_status from the prose.';
+COMMENT ON COLUMN trial_overview.status_source IS 'Where status comes from: table or text; NULL when no status is stated.';
+COMMENT ON COLUMN trial_overview.enrollment IS 'Number of patients as a table states it.';
+COMMENT ON COLUMN trial_overview.agents IS 'Names of the agents the trial tests (trial_agents), sorted; NULL when none is linked.';
+COMMENT ON COLUMN trial_overview.sections IS 'Sections mentioning the trial by identifier or study name, sorted.';
+COMMENT ON COLUMN trial_overview.tables IS 'Source tables mentioning the trial (T1..T4), sorted.';
+COMMENT ON COLUMN trial_overview.n_mentions IS 'Occurrences of the identifier or a tied study name (trial_mentions rows).';

@@ -6,6 +6,7 @@ tidyreview benchmark --only scale [--sizes 1,8,32,128]
 tidyreview dictionary [--check] write (or check) docs/data-dictionary.md from the schemas
 tidyreview ddl                  print the DuckDB DDL generated from the schemas
 tidyreview lint                 snakemake --lint, failing on any lint not justified below
+tidyreview --version            the installed version (from the package metadata)
 """
 
 from __future__ import annotations
@@ -28,9 +29,15 @@ MANIFEST = ROOT / "workflow" / "tables.json"
 
 
 def workflow_command(workdir: Path, reviews_dir: Path, *extra: str, repo: Path = ROOT) -> list[str]:
-    """Return the Snakemake command running `repo`'s workflow with outputs in `workdir`."""
+    """Return the Snakemake command running `repo`'s workflow with outputs in `workdir`.
+
+    Snakemake's full console account (no quiet profile, whatever the working directory):
+    the tests read it; `extra` may name a profile again (the last one given wins).
+    """
     return [
         str(Path(sys.executable).with_name("snakemake")),
+        "--workflow-profile",
+        "none",
         "-s",
         str(repo / "Snakefile"),
         "--directory",
@@ -135,10 +142,21 @@ def area_benchmarks(source_path: str) -> list[str]:
     return lines
 
 
+def package_version() -> str:
+    """Return the installed distribution's version (pyproject.toml's `version`)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tidyreview")
+    except PackageNotFoundError:  # run from a source tree without installing
+        return "unknown (not installed)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="tidyreview", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--version", action="version", version=f"tidyreview {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     bench = sub.add_parser(
         "benchmark", help="time the pipeline and the parsers against their peers"

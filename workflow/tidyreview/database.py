@@ -19,6 +19,8 @@ STORAGE_VERSION = "v1.2.0"
 # 16 KiB blocks instead of 256 KiB: a database of many small tables shrinks from ~26 MB to
 # ~2 MB; DuckDB 1.2 and later open it.
 BLOCK_SIZE = 16384
+# Views that are a table under another name: their columns take the table's comments.
+VIEW_ALIASES = {"reference_list": "references"}
 
 
 def table_names(datapackage_path: str | Path) -> list[str]:
@@ -56,9 +58,23 @@ def build_database(
             counts[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
         if views_sql:
             con.execute(views_sql)
+            inherit_column_comments(con, VIEW_ALIASES)
         con.execute("USE memory")
         con.execute("DETACH review")
     finally:
         con.close()
     replace_atomically(tmp, db_path)
     return counts
+
+
+def inherit_column_comments(con, aliases: dict[str, str]) -> None:
+    """Give each column of the views in `aliases` the comment of its table's column."""
+    for view, table in aliases.items():
+        rows = con.execute(
+            "select column_name, comment from duckdb_columns() "
+            "where database_name = current_database() and table_name = ? and comment is not null",
+            [table],
+        ).fetchall()
+        for column, comment in rows:
+            quoted = comment.replace("'", "''")
+            con.execute(f"COMMENT ON COLUMN {view}.\"{column}\" IS '{quoted}'")
