@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 
+from tidyreview.errors import InputError
+from tidyreview.release import clean_stale_temporaries
 from tidyreview.source import discover_reviews
 
 OUT = config["out_dir"].rstrip("/")
@@ -43,8 +45,16 @@ def code(*modules):
 
 
 def vocabulary(*names):
-    """Curated vocabulary files a rule reads, as inputs: editing one reruns the rule."""
-    return [str(Path(VOCAB_DIR) / n) for n in names]
+    """Curated vocabulary files a rule reads, as inputs: editing one reruns the rule.
+    Each is required: a missing one stops the workflow before it starts, even when older
+    outputs exist (Snakemake alone would then report "Nothing to be done")."""
+    paths = [Path(VOCAB_DIR) / n for n in names]
+    for path in paths:
+        if not path.is_file():
+            raise InputError(
+                f"{path}: vocabulary file not found (it is required; restore it)"
+            )
+    return [str(p) for p in paths]
 
 
 def schema_files():
@@ -88,4 +98,20 @@ def staged_release():
 
 
 def published_files():
+    """The stable published paths (symlinks into outputs/current/, see tidyreview.release)."""
     return [f"{OUT}/{name}" for name in release_names()]
+
+
+def flag_value(value):
+    """A yes/no config value, as YAML or as `--config key=true` gives it."""
+    return str(value).strip().lower() in ("true", "yes", "1", "on")
+
+
+# The published_dataset rule's declared output. Without a complete release in place
+# (published paths deleted by hand, a first run) it is removed, so that the release is
+# published again.
+PUBLISHED_STAMP = f"{OUT}/releases/published.txt"
+if not all(Path(p).exists() for p in published_files()):
+    Path(PUBLISHED_STAMP).unlink(missing_ok=True)
+# Temporary files of runs killed while writing (.<name>.tmp-<pid> of a dead process).
+clean_stale_temporaries(OUT)

@@ -8,6 +8,7 @@ are imported inside the functions that need them, so light rules start fast.
 from __future__ import annotations
 
 import contextlib
+import errno
 import sys
 import time
 import traceback
@@ -15,8 +16,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import TidyReviewError, ValidationFailed
-from .files import copy_atomically, write_text_atomically
+from .files import write_text_atomically
 from .source import Source, load_source
+
+
+def describe_os_error(exc: OSError) -> str | None:
+    """Return one line for an expected system failure (full disk, permissions), else None."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"disk full{where}: nothing was published, the previous release is kept; free space and rerun"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write{where}: {exc.strerror}; the previous release is kept"
+    return None
 
 
 @contextlib.contextmanager
@@ -27,8 +38,13 @@ def reported(rule: str, log_path: str | None) -> Iterator[list[str]]:
     log = open(log_path, "w", encoding="utf-8") if log_path else None  # noqa: SIM115
     try:
         yield lines
-    except TidyReviewError as exc:
-        message = f"tidyreview [{rule}] ERROR: {exc}"
+    except (TidyReviewError, OSError) as exc:
+        if isinstance(exc, OSError) and (text := describe_os_error(exc)) is None:
+            if log:
+                log.write(traceback.format_exc())
+                log.close()
+            raise
+        message = f"tidyreview [{rule}] ERROR: {exc if isinstance(exc, TidyReviewError) else text}"
         print(message, file=sys.stderr)
         if log:
             log.write(message + "\n")
@@ -53,12 +69,16 @@ def run_stage(
     outputs: dict[str, str],
     vocabularies: str = "raw/vocabularies",
     log: str | None = None,
+    vocabulary_files: list[str] | None = None,
 ) -> None:
-    """Extract one document's tables for `stage` into interim Parquet files."""
+    """Extract one document's tables for `stage` into interim Parquet files, after checking
+    the vocabulary files it reads (`vocabulary_files`) are present and not empty."""
+    from .inputs import check_vocabularies
     from .interim import write_interim
     from .stages import STAGES
 
     with reported(stage, log) as lines:
+        check_vocabularies(vocabulary_files or [])
         source = load_source(source_path)
         frames = STAGES[stage](source, Path(vocabularies))
         for table, path in outputs.items():
@@ -165,12 +185,25 @@ def run_database(
         lines.append(f"{db_path}: {len(counts)} tables, {sum(counts.values())} rows")
 
 
-def run_publish(pairs: list[tuple[str, str]], log: str | None = None) -> None:
-    """Copy staged files to their published paths, each by an atomic rename."""
+def run_publish(
+    out_dir: str,
+    staged: dict[str, str],
+    stamp: str,
+    allow_shrink: bool = False,
+    max_loss: float = 0.5,
+    log: str | None = None,
+) -> None:
+    """Publish the staged files as a new release of `out_dir` (see tidyreview.release),
+    then write `stamp` (the rule's only declared output)."""
+    from .release import publish
+
     with reported("published_dataset", log) as lines:
-        for src, dst in pairs:
-            copy_atomically(src, dst)
-        lines.append(f"published {len(pairs)} files")
+        release_id, rows = publish(out_dir, staged, allow_shrink=allow_shrink, max_loss=max_loss)
+        write_text_atomically(stamp, release_id + "\n")
+        lines.append(
+            f"published release {release_id} ({len(staged)} files, {sum(rows.values())} rows) "
+            f"as {out_dir}/current"
+        )
 
 
 def run_report(
