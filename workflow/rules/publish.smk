@@ -10,7 +10,8 @@ rule validated_tables:
         interim=all_interim_files(),
         texts=all_review_texts(),
         schemas=schema_files(),
-        code=code("publish", "metadata"),
+        layouts=vocabulary("table_layouts.yaml"),
+        code=code("publish", "metadata", "review_tables"),
     output:
         parquet=staged_parquet(),
         datapackage=f"{OUT}/staging/datapackage.json",

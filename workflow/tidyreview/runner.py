@@ -101,9 +101,11 @@ def run_validation(
     datapackage_path: str | None = None,
     schema_sql_path: str | None = None,
     log: str | None = None,
+    layouts_path: str | None = None,
 ) -> None:
     """Combine each table's per-document files, validate, write staging Parquet, the data
-    package describing them and the database DDL."""
+    package describing them and the database DDL. With `layouts_path`, a table layout
+    that matches no table of any review is an error."""
     import pandas as pd
 
     from .metadata import datapackage_json, ddl, table_meta
@@ -155,6 +157,8 @@ def run_validation(
                         f"{r.column} {r.value} ({r.where})" for r in report.head(10).itertuples()
                     )
                 )
+        if layouts_path:
+            _check_layouts_used(layouts_path, validated, len(sources))
         if problems:
             raise ValidationFailed("\n".join(problems))
         for table, df in validated.items():  # nothing is written unless every table passed
@@ -164,6 +168,21 @@ def run_validation(
             write_text_atomically(datapackage_path, datapackage_json())
         if schema_sql_path:
             write_text_atomically(schema_sql_path, ddl())
+
+
+def _check_layouts_used(layouts_path: str, tables: dict, n_reviews: int) -> None:
+    """Each layout of table_layouts.yaml must give rows for some review: one that matches
+    no table (a header renamed on one side) would publish its table empty."""
+    from .errors import InputError
+    from .review_tables import load_table_layouts
+
+    for header, spec in load_table_layouts(Path(layouts_path).parent).items():
+        table = tables.get(spec.table)
+        if table is not None and len(table) == 0:
+            raise InputError(
+                f"{layouts_path} [{spec.table}]: the layout matches no table of the "
+                f"{n_reviews} review(s) (no table has the header {list(header)})"
+            )
 
 
 def run_database(
