@@ -1,12 +1,23 @@
 import json
+import sys
 from pathlib import Path
 
-from tidyreview.errors import InputError
+from tidyreview.errors import InputError, TidyReviewError
 from tidyreview.release import clean_stale_temporaries
 from tidyreview.source import discover_reviews
 
+
+def stop(error):
+    """End the workflow on a damaged input before any job runs: one line, no stack."""
+    print(f"tidyreview ERROR: {error}", file=sys.stderr)
+    raise SystemExit(1)
+
+
 OUT = config["out_dir"].rstrip("/")
-REVIEWS = discover_reviews(config["reviews_dir"])
+try:
+    REVIEWS = discover_reviews(config["reviews_dir"])
+except TidyReviewError as exc:
+    stop(exc)
 VOCAB_DIR = config["vocabularies_dir"]
 PACKAGE_DIR = Path(workflow.basedir) / "workflow" / "tidyreview"
 SCHEMA_DIR = Path(workflow.basedir) / "schemas"
@@ -51,8 +62,10 @@ def vocabulary(*names):
     paths = [Path(VOCAB_DIR) / n for n in names]
     for path in paths:
         if not path.is_file():
-            raise InputError(
-                f"{path}: vocabulary file not found (it is required; restore it)"
+            stop(
+                InputError(
+                    f"{path}: vocabulary file not found (it is required; restore it)"
+                )
             )
     return [str(p) for p in paths]
 

@@ -107,12 +107,14 @@ def check_reference_numbers(source, entries, markers) -> None:
         )
     beyond = [n for n in cited if n > last]
     if beyond:
+        # The list cut short: every number after its end; a stray citation: that number.
+        dense = max(beyond) - last <= 2 * len(beyond)
+        missing = list(range(last + 1, max(beyond) + 1)) if dense else beyond
         first = next(m for m in markers if any(n > last for n, _ in m.numbers))
         last_entry = next(e for e in entries if e.number == last)
         raise SourceFormatError(
             source.path,
             f"citation {first.text} cites reference {beyond[0]}, but the reference list ends "
-            f"at {last} (line {source.line_of(last_entry.start)}); missing: "
-            f"{_numbers(list(range(last + 1, max(beyond) + 1)))}",
+            f"at {last} (line {source.line_of(last_entry.start)}); missing: {_numbers(missing)}",
             line=source.line_of(first.start),
         )
