@@ -146,12 +146,29 @@ def test_full_disk_while_copying_keeps_the_previous_release(published, monkeypat
     assert_complete(out, 12)
 
 
-def test_permission_denied_is_one_line(tmp_path, capsys):
-    with pytest.raises(SystemExit), reported("published_dataset", None):
-        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "x"))
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device", "/o/x"), "disk full (/o/x): nothing"),
+        (duckdb.IOException('Could not write "/o/x.wal": No space left on device'), "disk full"),
+        (OSError("IOError: No space left on device"), "disk full"),  # pyarrow's wording
+        (PermissionError(errno.EACCES, "Permission denied", "/o"), "cannot write (/o): Perm"),
+    ],
+    ids=["enospc", "duckdb", "pyarrow", "eacces"],
+)
+def test_expected_system_failures_are_one_line(capsys, exc, expected):
+    with pytest.raises(SystemExit), reported("database", None):
+        raise exc
     err = capsys.readouterr().err.strip()
-    assert err.startswith("tidyreview [published_dataset] ERROR: cannot write")
+    assert err.startswith(f"tidyreview [database] ERROR: {expected}")
     assert len(err.splitlines()) == 1
+
+
+def test_an_unexpected_error_keeps_its_traceback(tmp_path):
+    log = tmp_path / "rule.log"
+    with pytest.raises(ZeroDivisionError), reported("database", str(log)):
+        1 / 0  # noqa: B018
+    assert "Traceback" in log.read_text(encoding="utf-8")
 
 
 INTERRUPTED = textwrap.dedent(
@@ -560,6 +577,25 @@ def test_damaged_input_stops_before_publishing(built, tmp_path, damage, message)
     assert result.returncode != 0
     assert message in output
     assert "Traceback" not in output
+    assert published_rows(out) == before
+
+
+@pytest.mark.slow
+def test_release_guard_refuses_a_shrinking_table_unless_allowed(built, tmp_path):
+    work = copy_of_built(built, tmp_path)
+    out = work / "outputs"
+    before = published_rows(out)
+    # Pretend the current release had far more agents than this run gives.
+    current = out / "current" / "parquet" / "agents.parquet"
+    pq.write_table(pa.table({"agent_id": [f"a{i}" for i in range(1000)]}), current)
+    result = run_workflow(work, work / "reviews", "--forcerun", "published_dataset")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "ERROR: release refused, tables would lose rows against the previous release" in output
+    assert "agents 1000 -> 115" in output and "allow_shrink=true" in output
+    assert published_rows(out)["agents"] == 1000
+    result = run_workflow(work, work / "reviews", "allow_shrink=true")
+    assert result.returncode == 0, result.stderr[-3000:]
     assert published_rows(out) == before
 
 

@@ -20,37 +20,51 @@ from .files import write_text_atomically
 from .source import Source, load_source
 
 
-def describe_os_error(exc: OSError) -> str | None:
-    """Return one line for an expected system failure (full disk, permissions), else None."""
-    where = f" ({exc.filename})" if exc.filename else ""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"disk full{where}: nothing was published, the previous release is kept; free space and rerun"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"cannot write{where}: {exc.strerror}; the previous release is kept"
+def describe_system_error(exc: BaseException) -> str | None:
+    """Return one line for an expected system failure, else None: a full disk or a
+    permission refused, as an OSError or as pyarrow's and DuckDB's I/O errors word it."""
+    code, text = getattr(exc, "errno", None), str(exc)
+    filename = getattr(exc, "filename", None)
+    where = f" ({filename})" if filename else ""
+    if code in (errno.ENOSPC, errno.EDQUOT) or any(
+        s in text for s in ("No space left on device", "Disk quota exceeded")
+    ):
+        return (
+            f"disk full{where}: nothing was published, the previous release is kept; "
+            "free space and rerun"
+        )
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or (
+        not isinstance(exc, OSError) and "Permission denied" in text
+    ):
+        reason = getattr(exc, "strerror", None) or "permission denied"
+        return f"cannot write{where}: {reason}; the previous release is kept"
     return None
+
+
+def _fail(rule: str, text: str, log) -> None:
+    message = f"tidyreview [{rule}] ERROR: {text}"
+    print(message, file=sys.stderr)
+    if log:
+        log.write(message + "\n")
+        log.close()
+    raise SystemExit(1) from None
 
 
 @contextlib.contextmanager
 def reported(rule: str, log_path: str | None) -> Iterator[list[str]]:
-    """Run a rule's body: collect its summary lines, log them, turn errors into messages."""
+    """Run a rule's body: collect its summary lines, log them, turn errors into messages
+    (domain errors and expected system failures: one line, exit status 1)."""
     lines: list[str] = []
     started = time.perf_counter()
     log = open(log_path, "w", encoding="utf-8") if log_path else None  # noqa: SIM115
     try:
         yield lines
-    except (TidyReviewError, OSError) as exc:
-        if isinstance(exc, OSError) and (text := describe_os_error(exc)) is None:
-            if log:
-                log.write(traceback.format_exc())
-                log.close()
-            raise
-        message = f"tidyreview [{rule}] ERROR: {exc if isinstance(exc, TidyReviewError) else text}"
-        print(message, file=sys.stderr)
-        if log:
-            log.write(message + "\n")
-            log.close()
-        raise SystemExit(1) from None
-    except Exception:
+    except TidyReviewError as exc:
+        _fail(rule, str(exc), log)
+    except Exception as exc:
+        text = describe_system_error(exc)
+        if text is not None:
+            _fail(rule, text, log)
         if log:
             log.write(traceback.format_exc())
             log.close()
