@@ -635,6 +635,30 @@ def test_a_second_pipeline_run_refuses_in_one_line(tmp_path):
     ]
 
 
+def test_pipeline_waits_for_a_snakemake_process_still_running(tmp_path):
+    """After a kill -9 of bin/pipeline, its Snakemake (or a job) may still be working: the
+    lock it left is then not stale."""
+    repo = repository_copy(tmp_path)
+    orphan = subprocess.Popen(["bash", "-c", "exec -a /venv/bin/snakemake sleep 30"], cwd=repo)
+    try:
+        time.sleep(0.2)
+        result = subprocess.run(
+            [str(repo / "bin" / "pipeline")],
+            capture_output=True,
+            text=True,
+            env=pipeline_env(),
+            timeout=120,
+        )
+    finally:
+        orphan.kill()
+        orphan.wait()
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"bin/pipeline: a Snakemake process (pid {orphan.pid}) is still running in {repo}; "
+        "wait for it to end"
+    ]
+
+
 @pytest.mark.slow
 def test_pipeline_recovers_by_itself_after_kill_9(tmp_path):
     repo = repository_copy(tmp_path)
