@@ -15,12 +15,15 @@ Kept free of heavy imports (pyarrow is imported where row counts are read).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
 import re
 import shutil
-from collections.abc import Mapping
+import signal
+import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .errors import ReleaseRefused, TidyReviewError
@@ -173,6 +176,25 @@ def _remove_wal(out: Path) -> None:
     Path(f"{out / 'review.duckdb'}.wal").unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def _terminated_cleanly() -> Iterator[None]:
+    """Make SIGTERM (what Snakemake sends its jobs when stopped) raise SystemExit while a
+    release is copied, so that its temporary folder is removed at once (SIGKILL leaves it
+    to the next run's clean-up)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def publish(
     out_dir: str | Path,
     staged: Mapping[str, str | Path],
@@ -199,19 +221,24 @@ def publish(
     release_id = f"r{number:06d}"
     tmp = releases / f".{release_id}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        for name, src in staged.items():
-            copy_file(src, tmp / name)
-        leftovers = [p.name for p in tmp.rglob("*") if p.name.endswith(".wal") or ".tmp-" in p.name]
-        if leftovers:
-            raise TidyReviewError(f"release {release_id} would hold temporary files {leftovers}")
-        _fsync(tmp / "parquet")
-        _fsync(tmp)
-        os.rename(tmp, releases / release_id)
-        _fsync(releases)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with _terminated_cleanly():
+        try:
+            for name, src in staged.items():
+                copy_file(src, tmp / name)
+            leftovers = [
+                p.name for p in tmp.rglob("*") if p.name.endswith(".wal") or ".tmp-" in p.name
+            ]
+            if leftovers:
+                raise TidyReviewError(
+                    f"release {release_id} would hold temporary files {leftovers}"
+                )
+            _fsync(tmp / "parquet")
+            _fsync(tmp)
+            os.rename(tmp, releases / release_id)
+            _fsync(releases)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     previous = current_release(out)
     _remove_wal(out)
     _symlink_atomically(f"{RELEASES}/{release_id}", out / CURRENT)
