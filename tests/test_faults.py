@@ -310,6 +310,13 @@ def test_a_table_losing_rows_is_refused_unless_allowed(published, tmp_path):
     assert_complete(out, 4)
 
 
+def test_an_unreadable_previous_release_does_not_stop_the_next(published, tmp_path):
+    out, staged = published
+    (out / "current" / "parquet" / "alpha.parquet").write_bytes(b"half a file")
+    release.publish(out, staged)
+    assert_complete(out, 12)
+
+
 def test_a_table_emptied_is_refused():
     with pytest.raises(ReleaseRefused, match="adc_trials 32 -> 0"):
         release.check_shrink({"adc_trials": 32, "agents": 115}, {"adc_trials": 0, "agents": 115})

@@ -87,12 +87,17 @@ def copy_file(src: str | Path, dst: Path) -> None:
 
 def parquet_rows(folder: str | Path) -> dict[str, int]:
     """Return {table: rows} of the Parquet files in `folder` (empty if there is none)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     folder = Path(folder)
-    if not folder.is_dir():
-        return {}
-    return {p.stem: pq.read_metadata(p).num_rows for p in sorted(folder.glob("*.parquet"))}
+    rows = {}
+    for path in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
+        try:
+            rows[path.stem] = pq.read_metadata(path).num_rows
+        except (OSError, pa.ArrowException):  # unreadable: nothing to compare with
+            continue
+    return rows
 
 
 def check_shrink(
@@ -203,10 +208,10 @@ def publish(
 ) -> tuple[str, dict[str, int]]:
     """Publish `staged` ({name relative to the release: staged file}) as a new release of
     `out_dir`; return the release id and its row counts per table."""
-    out = Path(out_dir)
-    clean_stale_temporaries(out)
     import pyarrow.parquet as pq
 
+    out = Path(out_dir)
+    clean_stale_temporaries(out)
     new_rows = {
         Path(name).stem: pq.read_metadata(src).num_rows
         for name, src in staged.items()
