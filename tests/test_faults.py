@@ -152,7 +152,10 @@ def test_full_disk_while_copying_keeps_the_previous_release(published, monkeypat
         (OSError(errno.ENOSPC, "No space left on device", "/o/x"), "disk full (/o/x): nothing"),
         (duckdb.IOException('Could not write "/o/x.wal": No space left on device'), "disk full"),
         (OSError("IOError: No space left on device"), "disk full"),  # pyarrow's wording
-        (PermissionError(errno.EACCES, "Permission denied", "/o"), "cannot write (/o): Perm"),
+        (
+            PermissionError(errno.EACCES, "Permission denied", "/o"),
+            "no access (/o): Permission denied; nothing",
+        ),
     ],
     ids=["enospc", "duckdb", "pyarrow", "eacces"],
 )

@@ -28,7 +28,8 @@ def check_vocabulary(path: str | Path) -> None:
         line = path.read_bytes().count(b"\n", 0, exc.start) + 1
         raise InputError(f"{path} line {line}: not valid UTF-8; save the file as UTF-8") from None
     if not text.strip():
-        raise InputError(f"{path}: vocabulary file is empty (expected a header and rows)")
+        what = "a header and rows" if path.suffix == ".csv" else "entries"
+        raise InputError(f"{path}: vocabulary file is empty (expected {what})")
     if path.suffix == ".csv":
         rows = [r for r in csv.reader(text.splitlines()) if any(c.strip() for c in r)]
         if len(rows) < 2 and path.name not in MAY_HAVE_NO_ROWS:

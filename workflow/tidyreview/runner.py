@@ -36,8 +36,8 @@ def describe_system_error(exc: BaseException) -> str | None:
     if code in (errno.EACCES, errno.EPERM, errno.EROFS) or (
         not isinstance(exc, OSError) and "Permission denied" in text
     ):
-        reason = getattr(exc, "strerror", None) or "permission denied"
-        return f"cannot write{where}: {reason}; the previous release is kept"
+        reason = getattr(exc, "strerror", None) or "Permission denied"
+        return f"no access{where}: {reason}; nothing was published, the previous release is kept"
     return None
 
 
