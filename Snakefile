@@ -4,13 +4,15 @@
 #     -> outputs/interim/<doc_id>/<stage>/<table>.parquet  per-document extraction
 #     -> outputs/staging/parquet/<table>.parquet          all documents, validated
 #     -> outputs/staging/{review.duckdb,report.html,datapackage.json}
-#     -> outputs/parquet/<table>.parquet                   published (atomic copies)
-#        outputs/review.duckdb                             keys, comments, views
-#        outputs/datapackage.json                          Frictionless data package
-#        outputs/report.html                               self-contained report
+#     -> outputs/releases/<id>/                            a full copy, then one atomic
+#        outputs/current -> releases/<id>                  switch of this symlink
+#     outputs/parquet/<table>.parquet                      stable paths into current/
+#     outputs/review.duckdb                                keys, comments, views
+#     outputs/datapackage.json                             Frictionless data package
+#     outputs/report.html                                  self-contained report
 #
-# A failing validation stops before anything under outputs/parquet or review.duckdb is
-# touched, so the previous release stays intact.
+# A failure anywhere (bad input, validation, signal, full disk) leaves the previous
+# release in place: readers see the old release or the new one, never a mix.
 
 from pathlib import Path
 
@@ -36,4 +38,4 @@ include: "workflow/rules/publish.smk"
 rule all:
     default_target: True
     input:
-        published_files(),
+        PUBLISHED_STAMP,

@@ -34,7 +34,7 @@ Table 1. Drugs [3].
 Drug\tRefs
 X\t[4]
 
-A range run backwards [4–2] and a missing one [9].
+A range run backwards [4–2].
 
 References
 
@@ -93,13 +93,26 @@ def test_brackets_that_are_not_citations_are_left_alone(made_up):
     assert not_cited == ["[ex. IL2-Rβ]"]  # has digits, so worth a note; "[vic]" has none
 
 
-def test_missing_reference_and_backward_range_are_flagged(made_up):
+def test_backward_range_is_flagged(made_up):
     _, out = made_up
     flags = out["quality_flags"]
     by_check = dict(zip(flags["check"], flags["subject"], strict=True))
-    assert by_check["citation_missing_reference"] == "[9]"
     assert by_check["citation_range_reversed"] == "[4–2]"
-    assert 9 not in set(out["citations"]["ref_id"])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [("[2–4]", "[2–9]", 5), ("X\t[4]", "X\t[9]", 10)],
+    ids=["prose", "table"],
+)
+def test_citation_of_a_missing_reference_is_an_error(old, new, line):
+    from tidyreview.errors import SourceFormatError
+
+    text = MADE_UP.replace(old, new, 1)
+    with pytest.raises(
+        SourceFormatError, match=rf"<memory> line {line}: citation .* cites reference (5|9)"
+    ):
+        references.extract(source_from_text(text))
 
 
 def test_citation_outside_the_body_is_flagged_not_published():

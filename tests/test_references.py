@@ -192,17 +192,29 @@ def test_reference_list_not_opening_with_a_number_is_an_error():
         split_entries(_lines("Doe, J. A Title."))
 
 
-def test_numbering_gap_and_uncited_reference_are_flagged():
+def test_numbering_gap_is_an_error_naming_the_missing_number():
+    from tidyreview.errors import SourceFormatError
+
     text = (
         "Title\n\n1. Introduction\n\nA claim [1].\n\nReferences\n\n"
         "1. Doe, J. A. *J* **2019**, *1*, 2.\n3. Roe, R. B. *J* **2020**, *3*, 4.\n"
     )
+    with pytest.raises(
+        SourceFormatError, match=r"line 10: reference list skips 2: entry 3 follows"
+    ):
+        references.extract(source_from_text(text))
+
+
+def test_repeated_number_and_uncited_reference_are_flagged():
+    text = (
+        "Title\n\n1. Introduction\n\nA claim [1].\n\nReferences\n\n"
+        "1. Doe, J. A. *J* **2019**, *1*, 2.\n2. Roe, R. B. *J* **2020**, *3*, 4.\n"
+        "2. Poe, E. C. *J* **2021**, *5*, 6.\n"
+    )
     out = references.extract(source_from_text(text))
-    assert list(out["references"]["ref_id"]) == [1, 3]
     flags = out["quality_flags"]
-    assert set(flags["check"]) == {"reference_numbering", "reference_uncited"}
-    assert flags.loc[flags["check"] == "reference_uncited", "subject"].tolist() == ["3"]
-    assert list(out["references"]["n_citing_markers"]) == [1, 0]
+    assert set(flags["check"]) >= {"reference_numbering", "reference_uncited"}
+    assert "2" in flags.loc[flags["check"] == "reference_uncited", "subject"].tolist()
 
 
 # --- The real reference list ----------------------------------------------------------

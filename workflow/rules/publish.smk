@@ -1,6 +1,6 @@
 # Validation, database, report and publication of all documents' tables. Everything is
-# built under staging/ first; published_dataset then copies it into place by atomic
-# renames, so a failure anywhere leaves the previous release untouched.
+# built under staging/ first; published_dataset then publishes it as a new release, so a
+# failure anywhere leaves the previous release untouched.
 
 
 # Validated tables, their description (the Frictionless data package) and the database
@@ -9,6 +9,7 @@ rule validated_tables:
     input:
         interim=all_interim_files(),
         texts=all_review_texts(),
+        layouts=vocabulary("table_layouts.yaml"),
         code=code("validated_tables"),
     output:
         parquet=staged_parquet(),
@@ -56,13 +57,22 @@ rule report:
         "../scripts/report.py"
 
 
+# Publication: a new folder outputs/releases/<id>/ receives a full copy of the staged
+# release, then outputs/current switches to it by one atomic rename (tidyreview.release).
+# The published files are not declared outputs (Snakemake deletes declared outputs before
+# a job and after its failure); the stamp is.
 rule published_dataset:
     input:
         staged=staged_release(),
         code=code("published_dataset"),
     output:
-        published_files(),
+        PUBLISHED_STAMP,
     log:
         f"{OUT}/logs/published_dataset.log",
+    params:
+        out_dir=release_root,
+        names=release_names(),
+        allow_shrink=flag_value(config.get("allow_shrink", False)),
+        max_shrink=float(config.get("max_shrink", 0.5)),
     script:
         "../scripts/published_dataset.py"

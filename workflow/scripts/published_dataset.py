@@ -1,5 +1,11 @@
-# Adapter: publish the staged release into outputs/ by atomic renames.
+# Adapter: publish the staged files as a new release (outputs/releases/<id>, outputs/current).
 from tidyreview.runner import run_publish
 
-pairs = list(zip(snakemake.input.staged, snakemake.output, strict=True))  # noqa: F821
-run_publish(pairs, log=snakemake.log[0])  # noqa: F821
+run_publish(
+    snakemake.params.out_dir,  # noqa: F821
+    dict(zip(snakemake.params.names, snakemake.input.staged, strict=True)),  # noqa: F821
+    snakemake.output[0],  # noqa: F821
+    allow_shrink=snakemake.params.allow_shrink,  # noqa: F821
+    max_loss=snakemake.params.max_shrink,  # noqa: F821
+    log=snakemake.log[0],  # noqa: F821
+)

@@ -7,4 +7,8 @@ run_stage(
     {k: v for k, v in snakemake.output.items()},  # noqa: F821
     vocabularies=getattr(snakemake.params, "vocabularies", None),  # noqa: F821
     log=snakemake.log[0],  # noqa: F821
+    vocabulary_files=[
+        *getattr(snakemake.input, "vocabularies", []),  # noqa: F821
+        *getattr(snakemake.input, "layouts", []),  # noqa: F821
+    ],
 )

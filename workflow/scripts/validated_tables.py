@@ -14,4 +14,5 @@ run_validation(
     snakemake.output.datapackage,  # noqa: F821
     snakemake.output.schema_sql,  # noqa: F821
     log=snakemake.log[0],  # noqa: F821
+    layouts_path=snakemake.input.layouts[0],  # noqa: F821
 )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from .errors import TidyReviewError
 from .files import atomic_path, replace_atomically
 
 # DuckDB 2.0 writes a storage format older clients (R's duckdb, Python < 1.2) cannot open;
@@ -38,7 +39,9 @@ def build_database(
 ) -> dict[str, int]:
     """Write the DuckDB file at `db_path` from `parquet_dir`; return row counts per table."""
     tmp = atomic_path(db_path)
+    wal = Path(f"{tmp}.wal")
     tmp.unlink(missing_ok=True)
+    wal.unlink(missing_ok=True)
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     counts = {}
     con = duckdb.connect(":memory:")
@@ -59,10 +62,15 @@ def build_database(
         if views_sql:
             con.execute(views_sql)
             inherit_column_comments(con, VIEW_ALIASES)
+        con.execute("CHECKPOINT review")
         con.execute("USE memory")
         con.execute("DETACH review")
     finally:
         con.close()
+    if wal.exists():  # checkpointed and closed: everything is in the file itself
+        raise TidyReviewError(f"{tmp}: DuckDB left a write-ahead log after closing")
+    # A log beside the previous file holds edits made to it; it must not reach this one.
+    Path(f"{db_path}.wal").unlink(missing_ok=True)
     replace_atomically(tmp, db_path)
     return counts
 

@@ -17,3 +17,11 @@ class SourceFormatError(TidyReviewError):
 
 class ValidationFailed(TidyReviewError):
     """A published table failed its pandera schema."""
+
+
+class ReleaseRefused(TidyReviewError):
+    """The new release would lose rows against the previous one (see allow_shrink)."""
+
+
+class InputError(TidyReviewError):
+    """An input file (vocabulary, layout) is missing, empty or inconsistent with the review."""

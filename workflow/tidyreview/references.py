@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import citations as citations_module
 from .errors import SourceFormatError
+from .inputs import check_reference_numbers
 from .layout import Line, collapse, join_across_break, read_layout
 from .quality import Flags
 from .source import Source
@@ -606,6 +607,7 @@ def extract(source: Source) -> dict[str, pd.DataFrame]:
             "References",
             "no numbered reference list found after a 'References' heading",
         )
+    check_reference_numbers(source, entries, citations_module.find_markers(layout))
     refs = references_frame(entries, source.doc_id, flags)
     known = {e.number: e for e in entries}
     cites = citations_module.citations_frame(layout, known.keys(), flags)

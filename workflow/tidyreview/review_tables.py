@@ -1000,6 +1000,39 @@ def reference_numbers(tidy_tables: dict[str, pd.DataFrame]) -> set[int]:
 # --- Stage ---------------------------------------------------------------------------------
 
 
+def _no_table_lines(source: Source, table: TableBlock) -> None:
+    """A caption 'Table N.' must be followed by its tab-separated lines: raise, naming the
+    first line that follows (tabs replaced by spaces, say)."""
+    after = source.text[table.caption.block.end :]
+    start = table.caption.block.end + len(after) - len(after.lstrip())
+    following = source.text[start:].split("\n", 1)[0]
+    line = source.line_of(start)
+    raise SourceFormatError(
+        source.path,
+        f"{table.caption.text[:40]!r} is followed by no tab-separated line (cells must be "
+        f"separated by tabs), got {following[:60]!r}",
+        line=line,
+    )
+
+
+def _check_near_miss(source: Source, table: TableBlock, header: tuple, specs: dict) -> None:
+    """A header that differs from a layout's by a small edit is a typo on one side: raise,
+    rather than publish the table without its tidy rows."""
+    from .inputs import near_miss
+
+    key = near_miss(header, specs)
+    if key is None:
+        return
+    diff = [f"{a!r} vs {b!r}" for a, b in zip(header, key, strict=False) if a != b]
+    raise TableLayoutError(
+        LAYOUTS_FILE,
+        specs[key].table,
+        f"its header does not match the header of {table.table_id} at "
+        f"{source.path} line {table.lines[0].number} ({'; '.join(diff) or 'columns differ'}): "
+        "correct one of them",
+    )
+
+
 def read_tables(
     source: Source,
     specs: dict[tuple, TableSpec],
@@ -1018,9 +1051,11 @@ def read_tables(
     tidy: dict[str, list[pd.DataFrame]] = {s.table: [] for s in specs.values()}
     for table in layout.tables:
         if not table.lines:
-            continue
+            _no_table_lines(source, table)
         header = tuple(collapse(c) for c in table.lines[0].text.split("\t"))
         spec = specs.get(header)
+        if spec is None:
+            _check_near_miss(source, table, header, specs)
         rows = classify_rows(source, table, spec)
         rows_by_table[table.table_id] = rows
         if spec is None:

@@ -8,6 +8,7 @@ are imported inside the functions that need them, so light rules start fast.
 from __future__ import annotations
 
 import contextlib
+import errno
 import sys
 import time
 import traceback
@@ -15,26 +16,55 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import TidyReviewError, ValidationFailed
-from .files import copy_atomically, write_text_atomically
+from .files import write_text_atomically
 from .source import Source, load_source
+
+
+def describe_system_error(exc: BaseException) -> str | None:
+    """Return one line for an expected system failure, else None: a full disk or a
+    permission refused, as an OSError or as pyarrow's and DuckDB's I/O errors word it."""
+    code, text = getattr(exc, "errno", None), str(exc)
+    filename = getattr(exc, "filename", None)
+    where = f" ({filename})" if filename else ""
+    if code in (errno.ENOSPC, errno.EDQUOT) or any(
+        s in text for s in ("No space left on device", "Disk quota exceeded")
+    ):
+        return (
+            f"disk full{where}: nothing was published, the previous release is kept; "
+            "free space and rerun"
+        )
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or (
+        not isinstance(exc, OSError) and "Permission denied" in text
+    ):
+        reason = getattr(exc, "strerror", None) or "Permission denied"
+        return f"no access{where}: {reason}; nothing was published, the previous release is kept"
+    return None
+
+
+def _fail(rule: str, text: str, log) -> None:
+    message = f"tidyreview [{rule}] ERROR: {text}"
+    print(message, file=sys.stderr)
+    if log:
+        log.write(message + "\n")
+        log.close()
+    raise SystemExit(1) from None
 
 
 @contextlib.contextmanager
 def reported(rule: str, log_path: str | None) -> Iterator[list[str]]:
-    """Run a rule's body: collect its summary lines, log them, turn errors into messages."""
+    """Run a rule's body: collect its summary lines, log them, turn errors into messages
+    (domain errors and expected system failures: one line, exit status 1)."""
     lines: list[str] = []
     started = time.perf_counter()
     log = open(log_path, "w", encoding="utf-8") if log_path else None  # noqa: SIM115
     try:
         yield lines
     except TidyReviewError as exc:
-        message = f"tidyreview [{rule}] ERROR: {exc}"
-        print(message, file=sys.stderr)
-        if log:
-            log.write(message + "\n")
-            log.close()
-        raise SystemExit(1) from None
-    except Exception:
+        _fail(rule, str(exc), log)
+    except Exception as exc:
+        text = describe_system_error(exc)
+        if text is not None:
+            _fail(rule, text, log)
         if log:
             log.write(traceback.format_exc())
             log.close()
@@ -53,13 +83,16 @@ def run_stage(
     outputs: dict[str, str],
     vocabularies: str | None = None,
     log: str | None = None,
+    vocabulary_files: list[str] | None = None,
 ) -> None:
-    """Extract one document's tables for `stage` into interim Parquet files (`vocabularies`:
-    the curated vocabularies' folder, for the stages that read them)."""
+    """Extract one document's tables for `stage` into interim Parquet files, after checking
+    the vocabulary files it reads (`vocabulary_files`) are present and not empty."""
+    from .inputs import check_vocabularies
     from .interim import write_interim
     from .stages import STAGES
 
     with reported(stage, log) as lines:
+        check_vocabularies(vocabulary_files or [])
         source = load_source(source_path)
         frames = STAGES[stage](source, Path(vocabularies or "raw/vocabularies"))
         for table, path in outputs.items():
@@ -82,9 +115,11 @@ def run_validation(
     datapackage_path: str | None = None,
     schema_sql_path: str | None = None,
     log: str | None = None,
+    layouts_path: str | None = None,
 ) -> None:
     """Combine each table's per-document files, validate, write staging Parquet, the data
-    package describing them and the database DDL."""
+    package describing them and the database DDL. With `layouts_path`, a table layout
+    that matches no table of any review is an error."""
     import pandas as pd
 
     from .metadata import datapackage_json, ddl, table_meta
@@ -136,6 +171,8 @@ def run_validation(
                         f"{r.column} {r.value} ({r.where})" for r in report.head(10).itertuples()
                     )
                 )
+        if layouts_path:
+            _check_layouts_used(layouts_path, validated, len(sources))
         if problems:
             raise ValidationFailed("\n".join(problems))
         for table, df in validated.items():  # nothing is written unless every table passed
@@ -145,6 +182,21 @@ def run_validation(
             write_text_atomically(datapackage_path, datapackage_json())
         if schema_sql_path:
             write_text_atomically(schema_sql_path, ddl())
+
+
+def _check_layouts_used(layouts_path: str, tables: dict, n_reviews: int) -> None:
+    """Each layout of table_layouts.yaml must give rows for some review: one that matches
+    no table (a header renamed on one side) would publish its table empty."""
+    from .errors import InputError
+    from .review_tables import load_table_layouts
+
+    for header, spec in load_table_layouts(Path(layouts_path).parent).items():
+        table = tables.get(spec.table)
+        if table is not None and len(table) == 0:
+            raise InputError(
+                f"{layouts_path} [{spec.table}]: the layout matches no table of the "
+                f"{n_reviews} review(s) (no table has the header {list(header)})"
+            )
 
 
 def run_database(
@@ -166,12 +218,25 @@ def run_database(
         lines.append(f"{db_path}: {len(counts)} tables, {sum(counts.values())} rows")
 
 
-def run_publish(pairs: list[tuple[str, str]], log: str | None = None) -> None:
-    """Copy staged files to their published paths, each by an atomic rename."""
+def run_publish(
+    out_dir: str,
+    staged: dict[str, str],
+    stamp: str,
+    allow_shrink: bool = False,
+    max_loss: float = 0.5,
+    log: str | None = None,
+) -> None:
+    """Publish the staged files as a new release of `out_dir` (see tidyreview.release),
+    then write `stamp` (the rule's only declared output)."""
+    from .release import publish
+
     with reported("published_dataset", log) as lines:
-        for src, dst in pairs:
-            copy_atomically(src, dst)
-        lines.append(f"published {len(pairs)} files")
+        release_id, rows = publish(out_dir, staged, allow_shrink=allow_shrink, max_loss=max_loss)
+        write_text_atomically(stamp, release_id + "\n")
+        lines.append(
+            f"published release {release_id} ({len(staged)} files, {sum(rows.values())} rows) "
+            f"as {out_dir}/current"
+        )
 
 
 def run_report(

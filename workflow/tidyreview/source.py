@@ -78,7 +78,28 @@ def load_source(path: str | Path) -> Source:
             "save the file as UTF-8",
             line=line,
         ) from None
+    check_line_endings(path, text)
     return source_from_text(text, doc_id=doc_id_from_path(path), path=str(path))
+
+
+def check_line_endings(path: str | Path, text: str) -> None:
+    """Refuse a byte-order mark and line endings other than LF: offsets index the file as
+    decoded (a BOM would be character 0), and the layout reader splits lines on LF."""
+    if text.startswith("\ufeff"):
+        raise SourceFormatError(
+            path,
+            "file starts with a UTF-8 byte-order mark (U+FEFF); save it as UTF-8 without BOM",
+            line=1,
+        )
+    cr = text.find("\r")
+    if cr >= 0:
+        line = text.count("\n", 0, cr) + 1
+        kind = "Windows (CRLF)" if text.startswith("\r\n", cr) else "old Mac (CR-only)"
+        raise SourceFormatError(
+            path,
+            f"{kind} line ending; convert the file to LF line endings (e.g. dos2unix)",
+            line=line,
+        )
 
 
 def discover_reviews(reviews_dir: str | Path) -> dict[str, str]:
@@ -90,6 +111,10 @@ def discover_reviews(reviews_dir: str | Path) -> dict[str, str]:
         )
     found: dict[str, str] = {}
     for path in sorted(folder.glob("*.txt")):
+        if not path.is_file():
+            raise SourceFormatError(
+                path, "review is not a readable file (a dangling symlink?): restore or remove it"
+            )
         doc_id = doc_id_from_path(path)
         if doc_id in found:
             raise SourceFormatError(path, f"doc_id {doc_id} already used by {found[doc_id]}")
