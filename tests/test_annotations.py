@@ -15,7 +15,6 @@ from tidyreview.annotations import (
     Mention,
     agent_group,
     default_vocabularies,
-    extract,
     load_vocabularies,
     mitigated,
     negated,
@@ -23,13 +22,19 @@ from tidyreview.annotations import (
 from tidyreview.lexicon import LexiconError
 from tidyreview.sentences import mended
 from tidyreview.source import source_from_text
+from tidyreview.stages import run_with_earlier
 
 HAND_CHECKED_SECTIONS = ("2.1.3", "2.2", "3.1")
 
 
+def annotate(source) -> dict[str, pd.DataFrame]:
+    """The annotations stage's tables of `source`, the stages it reads run first."""
+    return run_with_earlier("annotations", source, default_vocabularies())
+
+
 @pytest.fixture(scope="module")
 def tables(source):
-    return extract(source, default_vocabularies())
+    return annotate(source)
 
 
 def rows(table: pd.DataFrame, columns: list[str]) -> list[tuple]:
@@ -122,7 +127,7 @@ def test_made_up_document(tmp_path):
         "Adverse events of ADCs account for 10–15%, and the most common are fatigue and nausea.\n"
     )
     source = source_from_text(text, doc_id="made2000")
-    out = extract(source, default_vocabularies())
+    out = annotate(source)
     ae = out["adverse_events"]
     assert list(ae["term"]) == ["diarrhea", "neutropenia", "fatigue", "nausea"]
     assert [list(a) for a in ae["agent_ids"]] == [["pyrotinib"], ["pyrotinib"], [], []]
@@ -486,7 +491,7 @@ def test_standard_of_care_evidence_points_at_the_words(tables, raw):
 
 def one_sentence_findings(text: str) -> pd.DataFrame:
     source = source_from_text(f"1. Introduction\n\n{text}\n", doc_id="made2000")
-    return extract(source, default_vocabularies())["findings"]
+    return annotate(source)["findings"]
 
 
 @pytest.mark.parametrize(
@@ -1225,7 +1230,7 @@ def test_first_in_human_trial_is_phase_1():
         "tumors.\n",
         doc_id="made2000",
     )
-    stages = extract(source, default_vocabularies())["agent_development_stages"]
+    stages = annotate(source)["agent_development_stages"]
     assert list(zip(stages["agent_id"], stages["stage"], stages["surface"], strict=True)) == [
         ("lapatinib", "phase_1", "first-in-human")
     ]
@@ -1236,9 +1241,7 @@ def test_first_in_human_trial_is_phase_1():
 
 def document_stages(*paragraphs: str) -> list[tuple[str, str, str]]:
     text = "1. Introduction\n\n" + "\n\n".join(paragraphs) + "\n"
-    stages = extract(source_from_text(text, doc_id="made2000"), default_vocabularies())[
-        "agent_development_stages"
-    ]
+    stages = annotate(source_from_text(text, doc_id="made2000"))["agent_development_stages"]
     return list(zip(stages["agent_id"], stages["stage"], stages["surface"], strict=True))
 
 
@@ -1476,7 +1479,7 @@ def test_approval_after_an_expletive_it():
         "malignancies [1].\n",
         doc_id="made2000",
     )
-    ev = extract(source, default_vocabularies())["regulatory_events"]
+    ev = annotate(source)["regulatory_events"]
     assert [
         (r.body, r.year, r.negated, r.surface, list(r.agent_ids), r.indication)
         for r in ev.itertuples()

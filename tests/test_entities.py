@@ -13,6 +13,7 @@ from tidyreview.layout import collapse
 from tidyreview.publish import validate
 from tidyreview.schemas import entities as entities_schema
 from tidyreview.source import source_from_text
+from tidyreview.stages import run_with_earlier
 
 ENTITY_TABLES = [
     "agents",
@@ -27,7 +28,7 @@ ENTITY_TABLES = [
 
 @pytest.fixture(scope="module")
 def out(source):
-    return entities.extract(source, VOCABULARIES)
+    return run_with_earlier("entities", source, VOCABULARIES)
 
 
 def flags_of(out, check: str) -> pd.DataFrame:
@@ -74,7 +75,7 @@ def made_up(tmp_path_factory):
     (vocab / "not_agents.csv").write_text("pattern,kind,reason\nCD\\d+,gene_or_protein,x\n")
     shutil.copy(VOCABULARIES / "table_layouts.yaml", vocab)
     source = source_from_text(MADE_UP)
-    return source, entities.extract(source, vocab)
+    return source, run_with_earlier("entities", source, vocab)
 
 
 def test_made_up_agent_mentions(made_up):
@@ -195,7 +196,7 @@ def links(tmp_path_factory):
     (vocab / "not_agents.csv").write_text("pattern,kind,reason\n", encoding="utf-8")
     shutil.copy(VOCABULARIES / "table_layouts.yaml", vocab)
     source = source_from_text(LINKS)
-    return source, entities.extract(source, vocab)
+    return source, run_with_earlier("entities", source, vocab)
 
 
 def _links(out, trial_id: str) -> set[tuple[str, str, str]]:

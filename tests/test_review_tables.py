@@ -1254,6 +1254,6 @@ def test_ref_ids_resolve_to_the_reference_list_and_match_the_citations(real, sou
 
 
 def test_the_stage_reads_the_layouts_from_the_vocabularies_folder(source):
-    out = STAGES["tables"](source, VOCABULARIES)
-    assert set(out) == set(stage_tables("tables"))
+    out = STAGES["review_tables"](source, VOCABULARIES, {})
+    assert set(out) == set(stage_tables("review_tables"))
     assert (ROOT / "raw" / "vocabularies" / rt.LAYOUTS_FILE).is_file()

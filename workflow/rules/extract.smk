@@ -39,11 +39,11 @@ rule review_tables:
         layouts=vocabulary("table_layouts.yaml"),
         code=code("review_tables", "layout", "quality", "sentences", "source", "stages"),
     output:
-        **stage_outputs("tables"),
+        **stage_outputs("review_tables"),
     log:
         f"{OUT}/logs/review_tables/{{doc_id}}.log",
     params:
-        stage="tables",
+        stage="review_tables",
         vocabularies=VOCAB_DIR,
     script:
         "../scripts/stage.py"
@@ -51,6 +51,7 @@ rule review_tables:
 
 rule annotations:
     input:
+        **stage_inputs("annotations"),
         text=review_text,
         vocabularies=vocabulary(
             "agents.csv",
@@ -65,9 +66,7 @@ rule annotations:
         code=code(
             "annotations",
             "abbreviations",
-            "entities",
             "lexicon",
-            "review_tables",
             "sentences",
             "layout",
             "quality",
@@ -87,6 +86,7 @@ rule annotations:
 
 rule entities:
     input:
+        **stage_inputs("entities"),
         text=review_text,
         vocabularies=vocabulary(
             "agents.csv", "not_agents.csv", "named_studies.csv", "table_layouts.yaml"

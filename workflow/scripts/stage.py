@@ -7,4 +7,5 @@ run_stage(
     {k: v for k, v in snakemake.output.items()},  # noqa: F821
     vocabularies=snakemake.params.vocabularies,  # noqa: F821
     log=snakemake.log[0],  # noqa: F821
+    inputs={k: v for k, v in snakemake.input.items()},  # noqa: F821
 )

@@ -31,6 +31,7 @@ negated one, states nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,7 @@ from .lexicon import (
 from .quality import Flags
 from .sentences import Sentence, document_sentences
 from .source import Source
+from .stages import TIDY_TABLES
 
 STAGE = "annotations"
 AE_FILE = "adverse_event_terms.csv"
@@ -295,24 +297,30 @@ class TableEvidence:
     drug_trials: dict[str, list[str]]  # agent_id -> trials whose rows list it as the drug
 
 
-def entity_evidence(source: Source, folder: Path) -> tuple[list[TrialRef] | None, TableEvidence]:
-    """Return the trials the prose names, from the entities stage's rules (registry
-    identifiers and study names tied to one: "PAN-ACEA" -> NCT02129556), and what the
-    tables say; (None, empty) when the agent lexicon is missing (then only identifiers are
+def entity_evidence(
+    source: Source, folder: Path, inputs: Mapping[str, pd.DataFrame]
+) -> tuple[list[TrialRef] | None, TableEvidence]:
+    """Return the trials the prose names, as the entities stage found them (its
+    trial_mentions: registry identifiers and study names tied to one: "PAN-ACEA" ->
+    NCT02129556), and what the tables say (its table_links and the tables stage's tidy
+    tables); (None, empty) when the agent lexicon is missing (then only identifiers are
     read)."""
     if not (folder / AGENTS_FILE).exists():
         return None, TableEvidence([], {}, {})
-    from .entities import EntityExtraction
+    mentions = inputs["trial_mentions"]
+    tied = mentions[mentions["trial_id"].notna()] if len(mentions) else mentions
+    refs = [(int(m.start), int(m.end), m.trial_id) for m in tied.itertuples(index=False)]
+    tidy = [inputs[name] for name in TIDY_TABLES if name in inputs]
+    links = inputs["table_links"].to_dict("records")
+    return refs, table_evidence(tidy, links, source)
 
-    extraction = EntityExtraction(source, folder)
-    refs = [(m.start, m.end, trial_id) for trial_id, m in extraction.trial_refs()]
-    return refs, table_evidence(extraction, source)
 
-
-def table_evidence(extraction, source: Source) -> TableEvidence:
+def table_evidence(
+    tidy: list[pd.DataFrame], table_links: list[dict], source: Source
+) -> TableEvidence:
     """Stages, trial agents and drug trials of the review's table rows (see TableEvidence)."""
     phases = {}
-    for df in extraction.view.tidy.values():
+    for df in tidy:
         if "phase" not in df.columns:
             continue
         for row in df.to_dict("records"):
@@ -320,7 +328,7 @@ def table_evidence(extraction, source: Source) -> TableEvidence:
                 key = (row["table_id"], int(row["row_index"]))
                 phases[key] = (row["phase"], row["phase_raw"], int(row["start"]), int(row["end"]))
     stages, trial_agents, drug_trials = [], {}, {}
-    links = sorted(extraction.table_links(), key=lambda k: k["role"] != "investigational")
+    links = sorted(table_links, key=lambda k: k["role"] != "investigational")
     for link in links:
         trial_agents.setdefault(link["trial_id"], [])
         if link["agent_id"] not in trial_agents[link["trial_id"]]:
@@ -1414,16 +1422,20 @@ def abbreviation_flags(table: pd.DataFrame, layout: Layout, flags: Flags) -> Non
             )
 
 
-def extract(source: Source, vocabularies: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Return the annotation tables of `source` and the quality flags raised on the way."""
-    folder = Path(vocabularies) if vocabularies is not None else default_vocabularies()
+def extract(
+    source: Source, vocabularies: str | Path, inputs: Mapping[str, pd.DataFrame]
+) -> dict[str, pd.DataFrame]:
+    """Return the annotation tables of `source` and the quality flags raised on the way,
+    reading the tidy tables and the entities stage's trial_mentions and table_links from
+    `inputs` (see tidyreview.stages)."""
+    folder = Path(vocabularies)
     layout = read_layout(source)
     sentences = document_sentences(layout)
     flags = Flags(source, STAGE)
     abbr = abbreviations(layout, sentences)
     abbreviation_flags(abbr, layout, flags)
     vocab = load_vocabularies(folder, abbr)
-    refs, tables = entity_evidence(source, folder)
+    refs, tables = entity_evidence(source, folder, inputs)
     contexts = sentence_contexts(sentences, vocab, refs)
     events = regulatory_events(contexts, vocab, source, flags)
     return {

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -49,6 +50,7 @@ from .quality import Flags
 from .references import split_entries
 from .sentences import PROSE_LABELS, Sentence, document_sentences
 from .source import Source
+from .stages import TIDY_TABLES
 
 STAGE = "entities"
 PROSE_PARTS = ("simple_summary", "abstract", "heading", "paragraph")
@@ -184,6 +186,21 @@ COMBINATION_COLUMNS = ("combination", "treatment")
 # Columns of the tidy tables naming a row's study.
 STUDY_COLUMNS = ("acronym", "trial_label")
 ROLE_RANK = {"investigational": 0, "combination": 1, "comparator": 2, "co_mentioned": 3}
+# Columns of a trial-agent link (trial_agents without doc_id; table_links, interim only).
+LINK_COLUMNS = [
+    "trial_id",
+    "agent_id",
+    "source",
+    "role",
+    "link_rule",
+    "evidence",
+    "section_id",
+    "paragraph_id",
+    "table_id",
+    "row_index",
+    "start",
+    "end",
+]
 
 
 # --- where things are ----------------------------------------------------------------------
@@ -322,14 +339,14 @@ class TableView:
     flags: pd.DataFrame | None
 
     @classmethod
-    def read(cls, source: Source, vocabularies: Path) -> TableView:
-        out = review_tables.extract(source, vocabularies, check_counts=False)
+    def from_inputs(cls, inputs: Mapping[str, pd.DataFrame]) -> TableView:
+        """The view of the tables stage's interim tables (see tidyreview.stages)."""
         tidy = {
-            name: df
-            for name, df in out.items()
-            if name not in ("table_cells", "quality_flags") and "trial_id" in df.columns
+            name: inputs[name]
+            for name in TIDY_TABLES
+            if name in inputs and "trial_id" in inputs[name].columns
         }
-        return cls(out.get("table_cells"), tidy, out.get("quality_flags"))
+        return cls(inputs.get("table_cells"), tidy, inputs.get("quality_flags"))
 
 
 def _value(v) -> str | None:
@@ -467,14 +484,14 @@ class Fact:
 class EntityExtraction:
     """Runs the stage on one document; `tables()` returns its output."""
 
-    def __init__(self, source: Source, vocabularies: Path):
+    def __init__(self, source: Source, vocabularies: Path, inputs: Mapping[str, pd.DataFrame]):
         self.source = source
         self.raw = source.text
         self.layout = read_layout(source)
         self.lexicon = load_lexicon(vocabularies / AGENTS_FILE)
         self.not_agents = load_not_agents(vocabularies / NOT_AGENTS_FILE)
         self.curated_studies = load_named_studies(vocabularies / NAMED_STUDIES_FILE)
-        self.view = TableView.read(source, vocabularies)
+        self.view = TableView.from_inputs(inputs)
         self.regions = text_regions(self.layout)
         self.places = Places(source, self.regions, self.view.cells)
         self.sentences = [s for s in document_sentences(self.layout) if s.unit.kind != "heading"]
@@ -579,6 +596,8 @@ class EntityExtraction:
                         **self.places.row(m),
                     }
                 )
+        if not rows:  # a document naming no trial
+            return pd.DataFrame(columns=["trial_id", "start", "end"])
         return pd.DataFrame(rows).sort_values("start", kind="stable").reset_index(drop=True)
 
     @cache  # noqa: B019 (one extraction object per document, short-lived)
@@ -1420,6 +1439,7 @@ class EntityExtraction:
             "trial_mentions": self.trial_mentions_frame(),
             "trial_agents": self.trial_agents_frame(),
             "quality_flags": self.flags.frame(),
+            "table_links": pd.DataFrame(self.table_links(), columns=LINK_COLUMNS),
         }
 
 
@@ -1444,6 +1464,9 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def extract(source: Source, vocabularies: str | Path) -> dict[str, pd.DataFrame]:
-    """Return the entity tables of one document (see the module docstring)."""
-    return EntityExtraction(source, Path(vocabularies)).tables()
+def extract(
+    source: Source, vocabularies: str | Path, inputs: Mapping[str, pd.DataFrame]
+) -> dict[str, pd.DataFrame]:
+    """Return the entity tables of one document (see the module docstring) from the
+    review_tables stage's tables in `inputs`, and the interim-only table_links."""
+    return EntityExtraction(source, Path(vocabularies), inputs).tables()

@@ -39,6 +39,8 @@ from .sentences import Sentence, document_sentences
 from .source import Source
 
 LAYOUTS_FILE = "table_layouts.yaml"
+# The stage is "review_tables"; its quality flags keep the published label "tables"
+# (quality_flags.stage and the flag ids "tables-0001" are part of the data contract).
 STAGE = "tables"
 
 # A registry identifier: ClinicalTrials.gov "NCT04538742" or EudraCT "2013-003894-87".

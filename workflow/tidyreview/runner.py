@@ -53,14 +53,25 @@ def run_stage(
     outputs: dict[str, str],
     vocabularies: str = "raw/vocabularies",
     log: str | None = None,
+    inputs: dict[str, str] | None = None,
 ) -> None:
-    """Extract one document's tables for `stage` into interim Parquet files."""
-    from .interim import write_interim
-    from .stages import STAGES
+    """Extract one document's tables for `stage` into interim Parquet files, reading the
+    interim files of earlier stages it needs from `inputs` ({table: path}; other named
+    inputs of the rule are ignored)."""
+    from .interim import read_interim, write_interim
+    from .stages import STAGES, stage_reads
 
     with reported(stage, log) as lines:
         source = load_source(source_path)
-        frames = STAGES[stage](source, Path(vocabularies))
+        paths = inputs or {}
+        missing = sorted(set(stage_reads(stage)) - set(paths))
+        if missing:
+            raise TidyReviewError(f"stage {stage} was given no interim file for {missing}")
+        frames = STAGES[stage](
+            source,
+            Path(vocabularies),
+            {table: read_interim(paths[table]) for table in stage_reads(stage)},
+        )
         for table, path in outputs.items():
             if table not in frames:
                 raise TidyReviewError(f"stage {stage} produced no table {table} for {source.path}")
