@@ -6,7 +6,7 @@
 rule structure:
     input:
         text=review_text,
-        code=code("structure", "layout", "source", "stages"),
+        code=code("structure", "layout", "patterns", "source", "stages"),
     output:
         **stage_outputs("structure"),
     log:
@@ -21,7 +21,15 @@ rule structure:
 rule references:
     input:
         text=review_text,
-        code=code("references", "citations", "layout", "quality", "source", "stages"),
+        code=code(
+            "references",
+            "citations",
+            "layout",
+            "patterns",
+            "quality",
+            "source",
+            "stages",
+        ),
     output:
         **stage_outputs("references"),
     log:
@@ -37,7 +45,15 @@ rule review_tables:
     input:
         text=review_text,
         layouts=vocabulary("table_layouts.yaml"),
-        code=code("review_tables", "layout", "quality", "sentences", "source", "stages"),
+        code=code(
+            "review_tables",
+            "layout",
+            "patterns",
+            "quality",
+            "sentences",
+            "source",
+            "stages",
+        ),
     output:
         **stage_outputs("review_tables"),
     log:
@@ -67,6 +83,7 @@ rule annotations:
             "annotations",
             "abbreviations",
             "lexicon",
+            "patterns",
             "sentences",
             "layout",
             "quality",
@@ -94,8 +111,8 @@ rule entities:
         code=code(
             "entities",
             "lexicon",
-            "review_tables",
             "abbreviations",
+            "patterns",
             "sentences",
             "layout",
             "quality",

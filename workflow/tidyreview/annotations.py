@@ -57,6 +57,7 @@ from .lexicon import (
     load_named_studies,
     read_vocabulary,
 )
+from .patterns import TRIAL_ID
 from .quality import Flags
 from .sentences import Sentence, document_sentences
 from .source import Source
@@ -96,8 +97,6 @@ MODIFIER = re.compile(
     r"|\s+resistance)\b",
     re.IGNORECASE,
 )
-# Registry identifiers: "NCT04425018", EudraCT "2013-003894-87".
-TRIAL_ID = re.compile(r"\b(?:NCT\d{8}|\d{4}-\d{6}-\d{2})\b")
 # A negation just before a term: "showed no dose-limiting toxicity", "do not induce GVHD",
 # "have no neurotoxicity or CRS events" (up to two words in between).
 NEGATION_BEFORE = re.compile(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import patterns
 from .layout import Layout
 from .quality import Flags
 
@@ -21,11 +22,9 @@ from .quality import Flags
 BRACKET = re.compile(r"\[(?P<body>[^\[\]\n]{1,200})\]")
 # The content of a citation marker: numbers and ranges separated by commas:
 # "81,86–88", "22–25", "17, 18"
-CITATION_BODY = re.compile(
-    r"^\s*\d{1,4}(?:\s*[–—-]\s*\d{1,4})?(?:\s*[,;]\s*\d{1,4}(?:\s*[–—-]\s*\d{1,4})?)*\s*$"
-)
+CITATION_BODY = re.compile(rf"^{patterns.CITATION_BODY}$")
 # One item of a marker: a number or a range "86–88" (en dash, em dash or hyphen)
-CITATION_ITEM = re.compile(r"(?P<first>\d{1,4})(?:\s*(?P<dash>[–—-])\s*(?P<last>\d{1,4}))?")
+CITATION_ITEM = patterns.CITATION_ITEM_PARTS
 # Longest range expanded without a warning ("[1–400]" is more likely a typo).
 MAX_RANGE = 30
 

@@ -30,7 +30,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import review_tables
 from .abbreviations import definitions_in
 from .errors import SourceFormatError
 from .layout import LABELLED, Layout, collapse, read_layout
@@ -46,6 +45,10 @@ from .lexicon import (
     load_named_studies,
     load_not_agents,
 )
+from .patterns import CITATION_MARKER as CITATION
+from .patterns import MALFORMED_NCT
+from .patterns import REGISTRY_ID as REGISTRY_ID_TEXT
+from .patterns import TRIAL_ID as REGISTRY_ID
 from .quality import Flags
 from .references import split_entries
 from .sentences import PROSE_LABELS, Sentence, document_sentences
@@ -55,11 +58,6 @@ from .stages import TIDY_TABLES
 STAGE = "entities"
 PROSE_PARTS = ("simple_summary", "abstract", "heading", "paragraph")
 
-# A registry identifier, "NCT03529110" (ClinicalTrials.gov) or "2013-003894-87" (EudraCT),
-# and an NCT number with the wrong number of digits ("NCT0452159"), found as the tables
-# stage finds them.
-REGISTRY_ID = review_tables.TRIAL_ID
-MALFORMED_NCT = review_tables.MALFORMED_NCT
 
 # --- recall safety net: drug-like names ------------------------------------------------
 # International Nonproprietary Name stems of the agent classes the review covers:
@@ -87,7 +85,7 @@ _TRIAL_WORDS = (
     r"(?:(?:phase \d[a-z]?(?:/\d[a-z]?)?|clinical|randomi[sz]ed|pivotal|open-label|single-arm) )*"
     r"(?:trials?|stud(?:y|ies)|protocol)\b"
 )
-_ID = r"(?:NCT\d{8}|\d{4}-\d{6}-\d{2})"
+_ID = rf"(?:{REGISTRY_ID_TEXT})"
 # "the MARGOT clinical trial (NCT04425018)", "EGF105084 [149], LANDSCAPE [150], and CEREBEL
 # [151] clinical trials", "the phase 3 HER2CLIMB [175] trial"
 NAMES_BEFORE_TRIAL_WORD = re.compile(
@@ -178,7 +176,6 @@ COMPARATOR_CUE = re.compile(r"\b(?:compared\s+(?:to|with)|versus|vs\.?|than)\s+(
 COMBINATION_CUE = re.compile(r"\b(?:combination|combined|plus|with|and)\b|\+")
 # Text between two identifiers of one list: ", ", " and ", ", and ", "), (" ...
 LIST_CONNECTOR = re.compile(r"^[\s,;()]*(?:and|or)?[\s,;()]*$")
-CITATION = re.compile(r"\[[\d,\s–-]+\]")
 
 # Columns of the tidy tables (see DATA_CONTRACT.md) naming a row's agents.
 DRUG_COLUMNS = ("drug", "agent_group")

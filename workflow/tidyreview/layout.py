@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import SourceFormatError
+from .patterns import CITATION_MARKER  # headings never carry one
 from .source import Source
 
 # "2.1.3. Antibody-Drug Conjugates (ADCs)" -> number "2.1.3", title "Antibody-Drug ..."
@@ -28,8 +29,6 @@ REFERENCES_HEADING = re.compile(r"^\s*References\s*$")
 TERMINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
 # A sentence break inside a line: "... tumors. This ..."
 SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
-# An in-text citation "[12]" or "[3,4]": headings never carry them.
-HAS_CITATION = re.compile(r"\[\d")
 # Words that follow a suspended hyphen ("homo- or heterodimerize").
 SUSPENDED_HYPHEN_NEXT = frozenset({"or", "and", "nor", "to", "and/or"})
 
@@ -233,7 +232,7 @@ def _numbered_heading(block: Block, known: dict[str, Heading], last_top: int) ->
     m = NUMBERED_HEADING.match(block.text)
     if not m or len(m["title"]) > MAX_HEADING_CHARS or m["title"].endswith("."):
         return None
-    if HAS_CITATION.search(m["title"]) or SENTENCE_BREAK.search(m["title"]):
+    if CITATION_MARKER.search(m["title"]) or SENTENCE_BREAK.search(m["title"]):
         return None
     parts = m["number"].split(".")
     if len(parts) == 1:
@@ -248,7 +247,7 @@ def _is_subheading(block: Block, previous: Block | None, following: Block | None
     text = block.text.strip()
     if len(text) > MAX_HEADING_CHARS or TERMINAL.search(text):
         return False
-    if HAS_CITATION.search(text) or SENTENCE_BREAK.search(text) or not text[0].isupper():
+    if CITATION_MARKER.search(text) or SENTENCE_BREAK.search(text) or not text[0].isupper():
         return False
     if (
         previous is not None

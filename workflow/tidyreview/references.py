@@ -20,6 +20,7 @@ import pandas as pd
 from . import citations as citations_module
 from .errors import SourceFormatError
 from .layout import Line, collapse, join_across_break, read_layout
+from .patterns import NCT_ID
 from .quality import Flags
 from .source import Source
 
@@ -85,7 +86,7 @@ URL_ANGLE = re.compile(r"<(?P<target>https?://[^>\s]+)>")
 # The DOI inside a doi.org link: "https://doi.org/10.3322/caac.21660" -> "10.3322/caac.21660"
 DOI_IN_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(?P<doi>10\.\S+)$")
 # The registry identifier inside a ClinicalTrials.gov link: ".../ct2/show/NCT04511871?term=..."
-NCT_IN_URL = re.compile(r"\b(?P<nct>NCT\d{8})\b")
+NCT_IN_URL = re.compile(rf"\b(?P<nct>{NCT_ID})\b")
 # Hosts whose pages are trial registry records.
 REGISTRY_HOSTS = ("clinicaltrials.gov", "clinicaltrialsregister.eu", "isrctn.com")
 # A sentence break inside a web entry: "NCI. Drug Dictionary." (a period, a space, a capital or digit)

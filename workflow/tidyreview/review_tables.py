@@ -34,6 +34,7 @@ import yaml
 from .ctgov import PHASES, STATUSES
 from .errors import SourceFormatError, TidyReviewError
 from .layout import Layout, Line, TableBlock, collapse, join_across_break, read_layout
+from .patterns import CITATION_ITEM_PARTS, CITATION_MARKER, MALFORMED_NCT, TRIAL_ID
 from .quality import Flags
 from .sentences import Sentence, document_sentences
 from .source import Source
@@ -43,19 +44,11 @@ LAYOUTS_FILE = "table_layouts.yaml"
 # (quality_flags.stage and the flag ids "tables-0001" are part of the data contract).
 STAGE = "tables"
 
-# A registry identifier: ClinicalTrials.gov "NCT04538742" or EudraCT "2013-003894-87".
-TRIAL_ID = re.compile(r"(?<![\w-])(?:NCT\d{8}|\d{4}-\d{6}-\d{2})(?![\w-])")
-# Something that looks like an NCT number but has the wrong length: "NCT0453874".
-MALFORMED_NCT = re.compile(r"(?<![\w-])NCT\d+(?![\w-])")
 # A parenthesised label after an identifier: "(I-SPY)" in "NCT01042379 (I-SPY)".
 PARENTHESISED = re.compile(r"^\((?P<label>[^()]+)\)$")
-# A citation marker: "[49,50]", "[123–125]", "[81,86–88]".
-REF_MARKER = re.compile(r"\[(?P<body>\d+(?:\s*[–—-]\s*\d+)?(?:\s*,\s*\d+(?:\s*[–—-]\s*\d+)?)*)\]")
-# One item of a marker's body: "49" or a range "123–125".
-REF_ITEM = re.compile(r"(?P<first>\d+)(?:\s*[–—-]\s*(?P<last>\d+))?")
 # A marker closing a text cell, maybe before final punctuation: "... trastuzumab [205]",
 # "... paclitaxel [206]."
-TRAILING_MARKER = re.compile(r"\s*" + REF_MARKER.pattern + r"(?P<tail>[.;,]?)\s*$")
+TRAILING_MARKER = re.compile(r"\s*" + CITATION_MARKER.pattern + r"(?P<tail>[.;,]?)\s*$")
 # A ratio such as a drug-to-antibody ratio: "2.8", "~8" (approximate), "≈ 3.8".
 RATIO = re.compile(r"^(?P<approx>[~≈]|about\s+|approx\.?\s+)?\s*(?P<value>\d+(?:\.\d+)?)$", re.I)
 # A count of patients: "58", "1700", "1,756".
@@ -420,12 +413,12 @@ def parse_ref_ids(text: str) -> tuple[list[int], str]:
     """Return the reference numbers in the markers of `text` (ranges expanded) and the
     text left over once the markers are removed ("[123–125]" -> [123, 124, 125], "")."""
     ids: list[int] = []
-    for m in REF_MARKER.finditer(text):
-        for item in REF_ITEM.finditer(m["body"]):
+    for m in CITATION_MARKER.finditer(text):
+        for item in CITATION_ITEM_PARTS.finditer(m["body"]):
             first = int(item["first"])
             last = int(item["last"]) if item["last"] else first
             ids.extend(range(first, last + 1) if first <= last else [first, last])
-    return ids, REF_MARKER.sub("", text).strip(" ,;")
+    return ids, CITATION_MARKER.sub("", text).strip(" ,;")
 
 
 def split_trailing_refs(text: str) -> tuple[str, list[int]]:
