@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from conftest import VOCABULARIES
-from tidyreview import entities
+from tidyreview import trials
 from tidyreview.layout import collapse
 from tidyreview.publish import validate
 from tidyreview.schemas import entities as entities_schema
@@ -273,10 +273,10 @@ def test_study_name_misspelt_against_the_reference_list(links):
 
 
 def test_normalise_phase():
-    assert entities.normalise_phase("1b/2") == "PHASE1/PHASE2"
-    assert entities.normalise_phase("1a/b") == "PHASE1"
-    assert entities.normalise_phase("3") == "PHASE3"
-    assert entities.normalise_phase("7") is None
+    assert trials.normalise_phase("1b/2") == "PHASE1/PHASE2"
+    assert trials.normalise_phase("1a/b") == "PHASE1"
+    assert trials.normalise_phase("3") == "PHASE3"
+    assert trials.normalise_phase("7") is None
 
 
 # --- the review: tables, checked by hand ---------------------------------------------------

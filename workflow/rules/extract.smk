@@ -110,8 +110,13 @@ rule entities:
         ),
         code=code(
             "entities",
+            "agent_mentions",
+            "trials",
+            "trial_agents",
+            "entity_flags",
             "lexicon",
             "abbreviations",
+            "references",
             "patterns",
             "sentences",
             "layout",

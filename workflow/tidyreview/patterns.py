@@ -25,6 +25,8 @@ CITATION_ITEM = r"\d{1,4}(?:\s*[–—-]\s*\d{1,4})?"
 # The content of a citation marker, items separated by commas or semicolons: "81,86–88".
 CITATION_BODY = rf"\s*{CITATION_ITEM}(?:\s*[,;]\s*{CITATION_ITEM})*\s*"
 # A citation marker: "[49,50]", "[123–125]", "[81,86–88]", "[17, 18]".
+CITATION = rf"\[{CITATION_BODY}\]"
+# The same, compiled, its content as group "body".
 CITATION_MARKER = re.compile(rf"\[(?P<body>{CITATION_BODY})\]")
 # One item of a marker's body, in parts: "123–125" -> first 123, dash "–", last 125.
 CITATION_ITEM_PARTS = re.compile(r"(?P<first>\d{1,4})(?:\s*(?P<dash>[–—-])\s*(?P<last>\d{1,4}))?")
