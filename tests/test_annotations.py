@@ -11,15 +11,10 @@ import pandas as pd
 import pytest
 
 from tidyreview import review_tables
-from tidyreview.annotations import (
-    Mention,
-    agent_group,
-    default_vocabularies,
-    load_vocabularies,
-    mitigated,
-    negated,
-)
+from tidyreview.adverse_events import mitigated
+from tidyreview.annotations import default_vocabularies
 from tidyreview.lexicon import LexiconError
+from tidyreview.sentence_subjects import Mention, agent_group, load_vocabularies, negated
 from tidyreview.sentences import mended
 from tidyreview.source import source_from_text
 from tidyreview.stages import run_with_earlier
@@ -1194,8 +1189,9 @@ def test_findings_in_hand_checked_sections(tables):
 
 def test_values_left_out_in_hand_checked_sections(source):
     from tidyreview.abbreviations import abbreviations
-    from tidyreview.annotations import sentence_contexts, unattributed_values
+    from tidyreview.findings import unattributed_values
     from tidyreview.layout import read_layout
+    from tidyreview.sentence_subjects import sentence_contexts
     from tidyreview.sentences import document_sentences
 
     layout = read_layout(source)
@@ -1565,7 +1561,7 @@ def test_findings_counts_and_ratios(text, expected):
 
 
 def test_thousands_are_one_number():
-    from tidyreview.annotations import _candidates
+    from tidyreview.findings import _candidates
 
     assert [v.number for v in _candidates("It contains 20,000 molecules and 1,756 patients.")] == [
         20000.0,

@@ -81,6 +81,12 @@ rule annotations:
         ),
         code=code(
             "annotations",
+            "sentence_subjects",
+            "evidence",
+            "adverse_events",
+            "regulatory_events",
+            "development_stages",
+            "findings",
             "abbreviations",
             "lexicon",
             "patterns",
