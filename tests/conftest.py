@@ -23,9 +23,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def golden(name: str) -> list[tuple]:
     """Return the rows of tests/fixtures/<name>.csv as tuples, typed by the header.
 
-    A column named "x:bool", "x:int", "x:float" or "x:list" holds that type ("true"/
-    "false"; a list as "a|b", "[]" when empty); any other column a string. An empty cell is
-    None. The "note" column (the source's words, for the reader) is left out.
+    A column named "x:bool", "x:int", "x:float", "x:list" or "x:ints" holds that type
+    ("true"/"false"; a list of strings or of integers as "a|b", "[]" when empty); any other
+    column a string. An empty cell is None. The "note" column (the source's words, for the reader) is left out.
     """
     with open(FIXTURES / f"{name}.csv", newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
@@ -42,8 +42,9 @@ def _typed(cell: str, kind: str):
         if cell not in ("true", "false"):
             raise ValueError(f"not a bool: {cell!r}")
         return cell == "true"
-    if kind == "list":
-        return [] if cell == "[]" else cell.split("|")
+    if kind in ("list", "ints"):
+        items = [] if cell == "[]" else cell.split("|")
+        return [int(x) for x in items] if kind == "ints" else items
     return {"int": int, "float": float, "str": str}[kind](cell)
 
 
