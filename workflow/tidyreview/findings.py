@@ -309,101 +309,139 @@ def findings(
     tables: TableEvidence | None = None,
 ) -> pd.DataFrame:
     """Return one row per reported quantity a measure can be given to (see module doc)."""
-    rows = []
-    for ctx in contexts:
-        text = ctx.text
-        values = _candidates(text)
-        class_mentions = find_mentions(vocab.classes, text)
-        _classify(text, values, ctx.agents, class_mentions)
-        cues = find_mentions(vocab.measures, text) + find_mentions(
-            vocab.short_forms.get("measures"), text
-        )
-        cues.sort(key=lambda c: c.begin)
-        subgroup_m = SUBGROUP.search(text)
-        subgroup = subgroup_m["sub"] if subgroup_m else None
-        for v in values:
-            if v.unit is None or v.consumed:
-                continue
-            _measure(text, v, cues, vocab.units, clause_span(text, v.begin))
-        measured = [v for v in values if v.measure and not v.consumed]
-        for v in measured:
-            if v.unit == "%":
-                later = [w for w in measured if w.begin > v.end and w.unit == v.unit]
-                if later and COMPARISON.search(text[v.end : later[0].begin]) and not v.consumed:
-                    v.comparison = later[0]
-                    later[0].consumed = True
-
-        def names_arm(arm: str) -> bool:
-            first = find_mentions(vocab.agents, arm)
-            return bool(first and first[0].begin == 0) or arm.lower().startswith("placebo")
-
-        for v in measured:
-            _qualify(text, v, subgroup, names_arm)
-            if v.comparison is not None:
-                _qualify(text, v.comparison, subgroup, names_arm)
-        _respectively(text, measured)
-        classes = unique(m.entity for m in class_mentions)
-        sentence_agents = ctx.subject or ([] if classes else list(ctx.referent))
-        inherit_trials = not ctx.trial_ids and (not ctx.subject or ANAPHOR.match(text))
-        segments = _count_segments(text, measured, vocab)
-        for v in measured:
-            if v.consumed:
-                continue
-            clause = clause_span(text, v.begin)
-            if v.unit == "trials":  # the trials it counts: named after it, up to the next count
-                later = [w.begin for w in measured if w.unit == "trials" and w.begin > v.begin]
-                stop = later[0] if later else len(text)
-                trials = unique(m.entity for m in ctx.trials if clause[0] <= m.begin < stop)
-            else:
-                trials = unique(m.entity for m in ctx.trials if clause[0] <= m.begin < clause[1])
-            named_trials = bool(trials)
-            if v.unit != "trials" and inherit_trials:
-                trials = trials or list(ctx.referent_trials)
-            if v.arm is not None:
-                agents = unique(m.entity for m in find_mentions(vocab.agents, v.arm))
-            elif id(v) in segments:
-                agents = segments[id(v)]
-            elif not ctx.subject and named_trials and tables and tables.trial_agents.get(trials[0]):
-                # "There is a phase 1/2 study, NCT03272334, that estimates the enrolment of
-                # 33 patients": the agents the tables list for the trial it names
-                agents = unique(a for t in trials for a in tables.trial_agents.get(t, []))
-            elif v.unit == "trials" and not ctx.subject and not PRONOUN.search(text):
-                # a count of trials in general ("ongoing clinical trials using
-                # immunotherapy ... are about 24"), not of the agent named before
-                agents = []
-            else:
-                agents = sentence_agents
-            if not trials and agents and v.unit != "trials" and tables:
-                trials = _only_table_trial(text, agents[0], tables)
-            base = row_base(ctx, source.doc_id, v.begin, v.end)
-            c = v.comparison
-            c_span = ctx.sentence.raw_span(c.begin, c.end) if c is not None else (None, None)
-            bound = BOUNDS.get(v.match["bound"] or "")
-            if bound is None and (wb := WORD_BOUNDS.search(text[: v.begin])):
-                bound = WORD_BOUND_NAMES[wb["b"].lower()]
-            rows.append(
-                {
-                    **base,
-                    "measure": v.measure,
-                    "value": v.number,
-                    "value_max": float(v.match["high"]) if v.match["high"] else None,
-                    "bound": bound,
-                    "unit": v.unit,
-                    "denominator": v.denominator,
-                    "surface": source.text[base["start"] : base["end"]],
-                    "cue": text[v.cue.begin : v.cue.end] if v.cue else None,
-                    "qualifier": v.qualifier,
-                    "comparison_value": c.number if c is not None else None,
-                    "comparison_qualifier": c.qualifier if c is not None else None,
-                    "comparison_start": c_span[0],
-                    "comparison_end": c_span[1],
-                    "agent_classes": classes,
-                    "agent_ids": list(agents),
-                    "trial_ids": list(trials),
-                }
-            )
+    rows = [
+        row
+        for ctx in contexts
+        for row in _sentence_findings(ctx, *_measured_values(ctx, vocab), vocab, source, tables)
+    ]
     out = numbered(rows, "finding_id", "finding", FINDING_COLUMNS)
     return out.astype({"comparison_start": "Int64", "comparison_end": "Int64"})
+
+
+def _measured_values(ctx: SentenceContext, vocab: Vocabularies) -> tuple[list[Value], list]:
+    """The quantities of a sentence that a measure can be given to, each with its measure,
+    comparison and qualifier; and the sentence's class mentions."""
+    text = ctx.text
+    values = _candidates(text)
+    class_mentions = find_mentions(vocab.classes, text)
+    _classify(text, values, ctx.agents, class_mentions)
+    cues = find_mentions(vocab.measures, text) + find_mentions(
+        vocab.short_forms.get("measures"), text
+    )
+    cues.sort(key=lambda c: c.begin)
+    subgroup_m = SUBGROUP.search(text)
+    subgroup = subgroup_m["sub"] if subgroup_m else None
+    for v in values:
+        if v.unit is None or v.consumed:
+            continue
+        _measure(text, v, cues, vocab.units, clause_span(text, v.begin))
+    measured = [v for v in values if v.measure and not v.consumed]
+    for v in measured:
+        if v.unit == "%":
+            later = [w for w in measured if w.begin > v.end and w.unit == v.unit]
+            if later and COMPARISON.search(text[v.end : later[0].begin]) and not v.consumed:
+                v.comparison = later[0]
+                later[0].consumed = True
+
+    def names_arm(arm: str) -> bool:
+        first = find_mentions(vocab.agents, arm)
+        return bool(first and first[0].begin == 0) or arm.lower().startswith("placebo")
+
+    for v in measured:
+        _qualify(text, v, subgroup, names_arm)
+        if v.comparison is not None:
+            _qualify(text, v.comparison, subgroup, names_arm)
+    _respectively(text, measured)
+    return measured, class_mentions
+
+
+def _sentence_findings(
+    ctx: SentenceContext,
+    measured: list[Value],
+    class_mentions: list,
+    vocab: Vocabularies,
+    source: Source,
+    tables: TableEvidence | None,
+) -> list[dict]:
+    """The finding rows of one sentence's measured values, with their agents and trials."""
+    text = ctx.text
+    classes = unique(m.entity for m in class_mentions)
+    sentence_agents = ctx.subject or ([] if classes else list(ctx.referent))
+    inherit_trials = not ctx.trial_ids and (not ctx.subject or ANAPHOR.match(text))
+    segments = _count_segments(text, measured, vocab)
+    rows = []
+    for v in measured:
+        if v.consumed:
+            continue
+        trials = _value_trials(ctx, v, measured)
+        named_trials = bool(trials)
+        if v.unit != "trials" and inherit_trials:
+            trials = trials or list(ctx.referent_trials)
+        if v.arm is not None:
+            agents = unique(m.entity for m in find_mentions(vocab.agents, v.arm))
+        elif id(v) in segments:
+            agents = segments[id(v)]
+        elif not ctx.subject and named_trials and tables and tables.trial_agents.get(trials[0]):
+            # "There is a phase 1/2 study, NCT03272334, that estimates the enrolment of
+            # 33 patients": the agents the tables list for the trial it names
+            agents = unique(a for t in trials for a in tables.trial_agents.get(t, []))
+        elif v.unit == "trials" and not ctx.subject and not PRONOUN.search(text):
+            # a count of trials in general ("ongoing clinical trials using
+            # immunotherapy ... are about 24"), not of the agent named before
+            agents = []
+        else:
+            agents = sentence_agents
+        if not trials and agents and v.unit != "trials" and tables:
+            trials = _only_table_trial(text, agents[0], tables)
+        rows.append(_finding_row(ctx, v, source, classes, agents, trials))
+    return rows
+
+
+def _value_trials(ctx: SentenceContext, v: Value, measured: list[Value]) -> list[str]:
+    """The trials the sentence names in the value's clause; for a count of trials, those
+    named after it up to the next count."""
+    clause = clause_span(ctx.text, v.begin)
+    if v.unit == "trials":
+        later = [w.begin for w in measured if w.unit == "trials" and w.begin > v.begin]
+        stop = later[0] if later else len(ctx.text)
+        return unique(m.entity for m in ctx.trials if clause[0] <= m.begin < stop)
+    return unique(m.entity for m in ctx.trials if clause[0] <= m.begin < clause[1])
+
+
+def _finding_row(
+    ctx: SentenceContext,
+    v: Value,
+    source: Source,
+    classes: list[str],
+    agents: list[str],
+    trials: list[str],
+) -> dict:
+    text = ctx.text
+    base = row_base(ctx, source.doc_id, v.begin, v.end)
+    c = v.comparison
+    c_span = ctx.sentence.raw_span(c.begin, c.end) if c is not None else (None, None)
+    bound = BOUNDS.get(v.match["bound"] or "")
+    if bound is None and (wb := WORD_BOUNDS.search(text[: v.begin])):
+        bound = WORD_BOUND_NAMES[wb["b"].lower()]
+    return {
+        **base,
+        "measure": v.measure,
+        "value": v.number,
+        "value_max": float(v.match["high"]) if v.match["high"] else None,
+        "bound": bound,
+        "unit": v.unit,
+        "denominator": v.denominator,
+        "surface": source.text[base["start"] : base["end"]],
+        "cue": text[v.cue.begin : v.cue.end] if v.cue else None,
+        "qualifier": v.qualifier,
+        "comparison_value": c.number if c is not None else None,
+        "comparison_qualifier": c.qualifier if c is not None else None,
+        "comparison_start": c_span[0],
+        "comparison_end": c_span[1],
+        "agent_classes": classes,
+        "agent_ids": list(agents),
+        "trial_ids": list(trials),
+    }
 
 
 # A sentence about one trial it does not identify: "A phase 1 clinical study is currently

@@ -377,7 +377,15 @@ def parse_entry(text: str) -> Parsed:
     if accessed:
         parsed.accessed = dt.datetime.strptime(accessed["date"], "%d %B %Y").date()
         body = (body[: accessed.start()] + body[accessed.end() :]).strip()
+    head, tail_end = _read_source(body, parsed)
+    _read_tail(body[tail_end:].strip(), parsed)
+    _read_authors_and_title(head, parsed)
+    return parsed
 
+
+def _read_source(body: str, parsed: Parsed) -> tuple[str, int]:
+    """Read the source part at the end of `body` (a journal, a book or a web page) into
+    `parsed`; return the text before it (authors and title) and where it ends."""
     book = BOOK_TAIL.search(body)
     journal = JOURNAL_TAIL.search(body)
     online = AVAILABLE_ONLINE.search(body)
@@ -421,8 +429,11 @@ def parse_entry(text: str) -> Parsed:
             "no journal (*Journal* **year**), book (In *Book*;) or web (Available online:) "
             "part found; the text is kept in raw and title",
         )
+    return head, tail_end
 
-    rest = body[tail_end:].strip()
+
+def _read_tail(rest: str, parsed: Parsed) -> None:
+    """Keep text after the source part as a note: an erratum, else a doubt."""
     if rest:
         parsed.note = plain(rest)
         if rest.lower().startswith("erratum"):
@@ -434,6 +445,9 @@ def parse_entry(text: str) -> Parsed:
         else:
             parsed.doubt("reference_unparsed_tail", "warning", f"text after the source: {rest!r}")
 
+
+def _read_authors_and_title(head: str, parsed: Parsed) -> None:
+    """Read the authors and the title before the source part, and check them."""
     title_start = _parse_authors(head, parsed)
     title = head[title_start:].strip()
     if parsed.pub_type in WEB_TYPES and not parsed.authors:
@@ -469,7 +483,6 @@ def parse_entry(text: str) -> Parsed:
     if not parsed.authors and parsed.pub_type not in WEB_TYPES:
         parsed.doubt("reference_authors_missing", "warning", "no author list could be read")
     _check_authors(parsed, parsed.title or "")
-    return parsed
 
 
 # --- The table -----------------------------------------------------------------------
