@@ -11,6 +11,9 @@ import pytest
 
 from conftest import ROOT, VOCABULARIES, golden, records
 from tidyreview import review_tables as rt
+from tidyreview import table_cells, table_flags
+from tidyreview import table_layouts as tl
+from tidyreview import tidy_tables as tt
 from tidyreview.errors import SourceFormatError
 from tidyreview.layout import read_layout
 from tidyreview.publish import to_arrow, validate
@@ -75,7 +78,7 @@ def made_up(table: str, prose: str = "Nothing to see here.") -> tuple:
 
 def read(table: str, layout_data: dict, prose: str = "Nothing to see here.") -> dict:
     source, layout = made_up(table, prose)
-    return rt.read_tables(source, rt.parse_table_layouts(layout_data), layout)
+    return rt.read_tables(source, tl.parse_table_layouts(layout_data), layout)
 
 
 def rows(df: pd.DataFrame, *cols: str) -> list[tuple]:
@@ -218,7 +221,7 @@ def test_continuation_line_after_a_page_break_is_joined_to_the_previous_row():
         "NCT00000002\tPhase 1\tCompleted\t12\tdrug e"
     )
     source, layout = made_up(table)
-    out = rt.read_tables(source, rt.parse_table_layouts(STUDY_LAYOUT), layout)
+    out = rt.read_tables(source, tl.parse_table_layouts(STUDY_LAYOUT), layout)
     df = out["made_studies"]
     assert rows(df, "agent_group", "trial_id", "acronym", "treatment", "ref_ids") == [
         (
@@ -297,7 +300,7 @@ def test_malformed_identifier_is_flagged_and_a_row_without_one_is_left_out():
     ],
 )
 def test_parse_ref_ids_expands_ranges(text, ids, rest):
-    assert rt.parse_ref_ids(text) == (ids, rest)
+    assert tt.parse_ref_ids(text) == (ids, rest)
 
 
 @pytest.mark.parametrize(
@@ -311,7 +314,7 @@ def test_parse_ref_ids_expands_ranges(text, ids, rest):
     ],
 )
 def test_trailing_marker_moves_out_of_a_text_cell(text, kept, ids):
-    assert rt.split_trailing_refs(text) == (kept, ids)
+    assert tt.split_trailing_refs(text) == (kept, ids)
 
 
 @pytest.mark.parametrize(
@@ -327,7 +330,7 @@ def test_trailing_marker_moves_out_of_a_text_cell(text, kept, ids):
     ],
 )
 def test_parse_ratio(text, value, approx):
-    assert rt.parse_ratio(text) == (value, approx)
+    assert tt.parse_ratio(text) == (value, approx)
 
 
 def test_ratio_not_reported_is_null_and_an_unreadable_ratio_is_flagged():
@@ -365,7 +368,7 @@ def test_ratio_not_reported_is_null_and_an_unreadable_ratio_is_flagged():
     ],
 )
 def test_parse_phase(text, phase, raw):
-    assert rt.parse_phase(text) == (phase, raw)
+    assert tt.parse_phase(text) == (phase, raw)
 
 
 @pytest.mark.parametrize(
@@ -382,7 +385,7 @@ def test_parse_phase(text, phase, raw):
     ],
 )
 def test_parse_status(text, status):
-    assert rt.parse_status(text) == status
+    assert tt.parse_status(text) == status
 
 
 def test_typed_study_columns_and_flags_for_unmapped_values():
@@ -459,13 +462,13 @@ def test_table_without_a_layout_is_kept_cell_by_cell_and_flagged():
 def test_a_row_with_more_cells_than_the_header_is_a_source_error():
     source, layout = made_up(f"{DRUG_HEADER}\nAlphamab\t\t\tNCT00000001\t\t\t\t")
     with pytest.raises(SourceFormatError, match=r"line 10: table T1 row has 8 cells, header has 7"):
-        rt.read_tables(source, rt.parse_table_layouts(DRUG_LAYOUT), layout)
+        rt.read_tables(source, tl.parse_table_layouts(DRUG_LAYOUT), layout)
 
 
 def test_made_up_cells_rebuild_every_table_line():
     table = f"{DRUG_HEADER}\nAlpha\t \t~2\tNCT00000001\t\t x  y \t[1]\n\n\t\t\tNCT00000002\t\t\t"
     source, layout = made_up(table)
-    out = rt.read_tables(source, rt.parse_table_layouts(DRUG_LAYOUT), layout)
+    out = rt.read_tables(source, tl.parse_table_layouts(DRUG_LAYOUT), layout)
     assert_round_trip(out["table_cells"], layout, source.text)
 
 
@@ -517,23 +520,23 @@ def _bad(mutate) -> dict:
     ],
 )
 def test_layout_errors_name_the_file_and_the_key(data, key, message):
-    with pytest.raises(rt.TableLayoutError) as err:
-        rt.parse_table_layouts(data, "layouts.yaml")
+    with pytest.raises(tl.TableLayoutError) as err:
+        tl.parse_table_layouts(data, "layouts.yaml")
     text = str(err.value)
     assert text.startswith("layouts.yaml" + (f" [{key}]" if key else ""))
     assert message in text
 
 
 def test_layouts_file_missing_or_not_yaml(tmp_path):
-    with pytest.raises(rt.TableLayoutError, match="table layouts file not found"):
-        rt.load_table_layouts(tmp_path)
-    (tmp_path / rt.LAYOUTS_FILE).write_text("a: [b\n", encoding="utf-8")
-    with pytest.raises(rt.TableLayoutError, match="not valid YAML"):
-        rt.load_table_layouts(tmp_path)
+    with pytest.raises(tl.TableLayoutError, match="table layouts file not found"):
+        tl.load_table_layouts(tmp_path)
+    (tmp_path / tl.LAYOUTS_FILE).write_text("a: [b\n", encoding="utf-8")
+    with pytest.raises(tl.TableLayoutError, match="not valid YAML"):
+        tl.load_table_layouts(tmp_path)
 
 
 def test_the_projects_layouts_file_is_valid_and_names_the_four_tables():
-    specs = rt.load_table_layouts(VOCABULARIES)
+    specs = tl.load_table_layouts(VOCABULARIES)
     assert sorted(s.table for s in specs.values()) == sorted(TIDY)
     for spec in specs.values():
         assert spec.output_columns() == list(TABLES[spec.table].to_schema().columns)
@@ -560,8 +563,10 @@ def _code_literals(path: Path) -> list[str]:
 
 
 def test_the_code_knows_no_drug_trial_or_line_of_the_review(real):
-    """The rules are general: no value of the review's tables is a literal of the module."""
-    literals = _code_literals(Path(rt.__file__))
+    """The rules are general: no value of the review's tables is a literal of the stage's
+    modules."""
+    modules = (rt, tl, tt, table_cells, table_flags)
+    literals = [lit for m in modules for lit in _code_literals(Path(m.__file__))]
     cells = real["table_cells"]
     values = {v.strip() for v in cells.loc[cells["row_index"] > 0, "value"] if len(v.strip()) > 3}
     ids = {i for df in (real[t] for t in TIDY) for i in df["trial_id"]}
@@ -575,7 +580,7 @@ def test_the_code_knows_no_drug_trial_or_line_of_the_review(real):
 
 @pytest.fixture(scope="module")
 def real(source, layout):
-    return rt.read_tables(source, rt.load_table_layouts(VOCABULARIES), layout)
+    return rt.read_tables(source, tl.load_table_layouts(VOCABULARIES), layout)
 
 
 def assert_round_trip(cells: pd.DataFrame, layout, raw: str) -> None:
@@ -814,4 +819,4 @@ def test_ref_ids_resolve_to_the_reference_list_and_match_the_citations(real, sou
 def test_the_stage_reads_the_layouts_from_the_vocabularies_folder(source):
     out = STAGES["review_tables"](source, VOCABULARIES, {})
     assert set(out) == set(stage_tables("review_tables"))
-    assert (ROOT / "raw" / "vocabularies" / rt.LAYOUTS_FILE).is_file()
+    assert (ROOT / "raw" / "vocabularies" / tl.LAYOUTS_FILE).is_file()

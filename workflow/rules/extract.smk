@@ -47,6 +47,11 @@ rule review_tables:
         layouts=vocabulary("table_layouts.yaml"),
         code=code(
             "review_tables",
+            "table_layouts",
+            "table_cells",
+            "tidy_tables",
+            "table_flags",
+            "ctgov",
             "layout",
             "patterns",
             "quality",
