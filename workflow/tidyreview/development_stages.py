@@ -9,6 +9,8 @@ nothing (see `development_stages`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import chain
 
 import pandas as pd
 
@@ -160,8 +162,12 @@ def development_stages(
     the first place stating the best stage, the prose before the tables.
     """
     best: dict[str, dict] = {}
-
-    def offer(agent: str, stage: str, row: dict) -> None:
+    offers = chain(
+        _approval_offers(events),
+        _text_offers(contexts, source),
+        _table_offers(table_rows or [], source),
+    )
+    for agent, stage, row in offers:
         if agent not in best or STAGE_RANK[stage] > STAGE_RANK[best[agent]["stage"]]:
             best[agent] = {
                 "doc_id": source.doc_id,
@@ -172,57 +178,66 @@ def development_stages(
                 "row_index": None,
                 **row,
             }
+    rows = sorted(best.values(), key=lambda r: r["agent_id"])
+    return pd.DataFrame(rows, columns=STAGE_COLUMNS).astype({"row_index": "Int64"})
+
+
+Offer = tuple[str, str, dict]  # agent_id, stage, evidence columns
+
+
+def _approval_offers(events: pd.DataFrame) -> Iterator[Offer]:
+    """Approved: each agent of a regulatory approval that is not negated."""
+    for e in events.itertuples():
+        if e.negated or e.kind == "guideline_recommendation":
+            continue
+        for agent in e.agent_ids:
+            evidence = {
+                "surface": e.surface,
+                "sentence": e.sentence,
+                "section_id": e.section_id,
+                "paragraph_id": e.paragraph_id,
+                "start": e.start,
+                "end": e.end,
+            }
+            yield agent, "approved", evidence
+
+
+def _text_offers(contexts: list[SentenceContext], source: Source) -> Iterator[Offer]:
+    """The standard of care (approved), then each sentence's stage cues for its agents."""
 
     def text_row(ctx: SentenceContext, begin: int, end: int) -> dict:
         base = row_base(ctx, source.doc_id, begin, end)
         base.pop("doc_id")
         return {**base, "surface": source.text[base["start"] : base["end"]]}
 
-    for e in events.itertuples():
-        if e.negated or e.kind == "guideline_recommendation":
-            continue
-        for agent in e.agent_ids:
-            offer(
-                agent,
-                "approved",
-                {
-                    "surface": e.surface,
-                    "sentence": e.sentence,
-                    "section_id": e.section_id,
-                    "paragraph_id": e.paragraph_id,
-                    "start": e.start,
-                    "end": e.end,
-                },
-            )
     for ctx in contexts:
         for m in STANDARD_OF_CARE_OBJECT.finditer(ctx.text):
             named = [a for a in ctx.agents if a.begin >= m.end()]
             for agent in agent_group(ctx.text, named):
-                offer(agent.entity, "approved", text_row(ctx, m.start(), m.end()))
+                yield agent.entity, "approved", text_row(ctx, m.start(), m.end())
         agents = _stage_agents(ctx)
         if not agents:
             continue
         for stage, begin, end in _text_cues(ctx):
             for agent in agents:
-                offer(agent, stage, text_row(ctx, begin, end))
-    for t in table_rows or []:
-        offer(
-            t.agent_id,
-            t.stage,
-            {
-                "source": "table",
-                "table_id": t.table_id,
-                "row_index": t.row_index,
-                "surface": source.text[t.start : t.end],
-                "sentence": None,
-                "section_id": t.section_id,
-                "paragraph_id": None,
-                "start": t.start,
-                "end": t.end,
-            },
-        )
-    rows = sorted(best.values(), key=lambda r: r["agent_id"])
-    return pd.DataFrame(rows, columns=STAGE_COLUMNS).astype({"row_index": "Int64"})
+                yield agent, stage, text_row(ctx, begin, end)
+
+
+def _table_offers(table_rows: list[TableStage], source: Source) -> Iterator[Offer]:
+    """The drug of a table row: at the phase the row states, else phase_1."""
+    for t in table_rows:
+        evidence = {
+            "source": "table",
+            "table_id": t.table_id,
+            "row_index": t.row_index,
+            "surface": source.text[t.start : t.end],
+            "sentence": None,
+            "section_id": t.section_id,
+            "paragraph_id": None,
+            "start": t.start,
+            "end": t.end,
+        }
+        yield t.agent_id, t.stage, evidence
 
 
 STAGE_COLUMNS = [

@@ -308,7 +308,7 @@ class TextLinks:
     def _paragraph_links(self, trial_id: str, ref: Mention) -> list[dict]:
         """Links of a trial named in a sentence without agents, from its paragraph: the
         run-in title's agent, else every agent before it of a paragraph about that one
-        study, else the agents of the nearest sentence before it (see `text_links`).
+        study, else the agents of the nearest sentence before it (see `links`).
 
         The title and the nearest sentence are taken only for a sentence speaking of a
         trial ("the MARGOT clinical trial (NCT...)", not "patients with TNBC (NCT...)"); the
@@ -323,46 +323,12 @@ class TextLinks:
         unit = [s for s in self.scan.sentences if s.unit is sentence.unit]
         before = unit[: unit.index(sentence)]
         about_a_trial = bool(TRIAL_WORD.search(sentence.text))
-        # the run-in title: "MBS301." opening the paragraph
         if before and about_a_trial:
             title = before[0]
-            rest, at = [], title.start
-            for m in self.scan.sentence_mentions(title, self.scan.agent_mentions):
-                rest.append(self.scan.raw[at : m.start])
-                at = m.end
-            named = self.scan.sentence_products(title)
-            rest.append(self.scan.raw[at : title.stop])
-            if len({m.entity for m in named}) == 1 and TITLE_FILLER.fullmatch("".join(rest)):
+            named = self._title_agents(title)
+            if named:
                 return self._links_of(trial_id, named, title, sentence, "paragraph_topic")
-
-        def names_a_study(s: Sentence, other_than: str | None = None) -> bool:
-            """Whether `s` names a trial or study (one tied to `other_than` aside)."""
-            refs = [t for t, m in self.names.refs if s.start <= m.start < s.stop]
-            ties = [self.names.ties.get(m.start) for m in self.names.study_mentions]
-            ties = [
-                t
-                for t, m in zip(ties, self.names.study_mentions, strict=True)
-                if s.start <= m.start < s.stop
-            ]
-            return any(t is None or t != other_than for t in refs + ties)
-
-        # a paragraph about one study: it names no other trial and speaks of no other
-        # study than one it brings in unnamed ("a study carried out in ...") or refers to
-        # ("This study is ...")
-        introductions = 0
-        about_one = any(TRIAL_WORD.search(s.text) for s in unit)
-        for s in unit:
-            if not about_one:
-                break
-            if names_a_study(s, trial_id):
-                about_one = False
-            elif s is sentence or not TRIAL_WORD.search(s.text) or TRIAL_ANAPHORA.match(s.text):
-                continue
-            elif INDEFINITE_TRIAL.search(s.text) and introductions == 0:
-                introductions += 1
-            elif not any(s.start <= m.start < s.stop for _, m in self.names.refs):
-                about_one = False
-        if about_one:
+        if self._about_one_study(unit, sentence, trial_id):
             agents = [m for s in before for m in self.scan.sentence_products(s)]
             if agents:
                 first = self.scan.sentence_of(agents[0])
@@ -371,12 +337,55 @@ class TextLinks:
         if not about_a_trial:
             return []
         for s in reversed(before):
-            if names_a_study(s) or TRIAL_WORD.search(s.text):
+            if self._names_a_study(s) or TRIAL_WORD.search(s.text):
                 return []
             agents = self.scan.sentence_products(s)
             if agents:
                 return self._links_of(trial_id, agents, s, sentence, "previous_sentence")
         return []
+
+    def _title_agents(self, title: Sentence) -> list[Mention]:
+        """The products a run-in title names ("MBS301." opening the paragraph), when it
+        names one agent and nothing else; else none."""
+        rest, at = [], title.start
+        for m in self.scan.sentence_mentions(title, self.scan.agent_mentions):
+            rest.append(self.scan.raw[at : m.start])
+            at = m.end
+        named = self.scan.sentence_products(title)
+        rest.append(self.scan.raw[at : title.stop])
+        if len({m.entity for m in named}) == 1 and TITLE_FILLER.fullmatch("".join(rest)):
+            return named
+        return []
+
+    def _names_a_study(self, s: Sentence, other_than: str | None = None) -> bool:
+        """Whether `s` names a trial or study (one tied to `other_than` aside)."""
+        refs = [t for t, m in self.names.refs if s.start <= m.start < s.stop]
+        ties = [self.names.ties.get(m.start) for m in self.names.study_mentions]
+        ties = [
+            t
+            for t, m in zip(ties, self.names.study_mentions, strict=True)
+            if s.start <= m.start < s.stop
+        ]
+        return any(t is None or t != other_than for t in refs + ties)
+
+    def _about_one_study(self, unit: list[Sentence], sentence: Sentence, trial_id: str) -> bool:
+        """Whether a paragraph is about one study: it names no other trial and speaks of no
+        other study than one it brings in unnamed ("a study carried out in ...") or refers
+        to ("This study is ...")."""
+        introductions = 0
+        about_one = any(TRIAL_WORD.search(s.text) for s in unit)
+        for s in unit:
+            if not about_one:
+                break
+            if self._names_a_study(s, trial_id):
+                about_one = False
+            elif s is sentence or not TRIAL_WORD.search(s.text) or TRIAL_ANAPHORA.match(s.text):
+                continue
+            elif INDEFINITE_TRIAL.search(s.text) and introductions == 0:
+                introductions += 1
+            elif not any(s.start <= m.start < s.stop for _, m in self.names.refs):
+                about_one = False
+        return about_one
 
     def _role(self, sentence: Sentence, m: Mention, subject: Mention) -> str:
         before = collapse(self.scan.raw[max(sentence.start, m.start - 60) : m.start]) + " "
