@@ -115,52 +115,58 @@ def table_links(scan: Scan) -> list[dict]:
     for df in scan.view.tidy.values():
         data_rows = sorted({int(r) for r in df["row_index"]})
         for row in df.to_dict("records"):
-            table_id, r = row["table_id"], int(row["row_index"])
+            r = int(row["row_index"])
             later = [x for x in data_rows if x > r]
             first = row.get("cells_from_row_index")
             first = r if first is None or pd.isna(first) else int(first)
             rows = range(first, later[0] if later else r + 10**6)
-            drugs: set[str] = set()
-            for column in DRUG_COLUMNS + COMBINATION_COLUMNS:
-                value = cell_text(row.get(column))
-                if not value:
-                    continue
-                is_drug = column in DRUG_COLUMNS
-                agents = scan.products([m.entity for m in matcher.find(value)])
-                if is_drug:
-                    drugs.update(agents)
-                else:  # the row's own drug named again in its treatment
-                    agents = [a for a in agents if a not in drugs]
-                cells = _evidence_cells(
-                    table_cells.get(table_id, []), value, None if is_drug else rows, r
-                )
-                for agent_id in agents:
-                    holding = [
-                        c
-                        for c in cells
-                        if any(
-                            m.entity == agent_id and c[1] <= m.start < c[2]
-                            for m in scan.agent_mentions
-                        )
-                    ]
-                    cell = (holding or cells or [None])[0]
-                    start, end = (cell[1], cell[2]) if cell else (row["start"], row["end"])
-                    links.append(
-                        {
-                            "trial_id": row["trial_id"],
-                            "agent_id": agent_id,
-                            "source": "table",
-                            "role": "investigational" if is_drug else "combination",
-                            "link_rule": "table_row",
-                            "evidence": collapse(scan.raw[start:end]),
-                            "section_id": _section_of_table(scan, table_id),
-                            "paragraph_id": None,
-                            "table_id": table_id,
-                            "row_index": r,
-                            "start": int(start),
-                            "end": int(end),
-                        }
-                    )
+            cells = table_cells.get(row["table_id"], [])
+            links += _row_links(scan, matcher, row, rows, cells)
+    return links
+
+
+def _row_links(scan: Scan, matcher, row: dict, rows: range, cells: list) -> list[dict]:
+    """The links of one tidy row: its drug (investigational), then the agents of its
+    combination or treatment cell that are not its drug; `rows` are the source rows
+    whose cells the row reads."""
+    r = int(row["row_index"])
+    links = []
+    drugs: set[str] = set()
+    for column in DRUG_COLUMNS + COMBINATION_COLUMNS:
+        value = cell_text(row.get(column))
+        if not value:
+            continue
+        is_drug = column in DRUG_COLUMNS
+        agents = scan.products([m.entity for m in matcher.find(value)])
+        if is_drug:
+            drugs.update(agents)
+        else:  # the row's own drug named again in its treatment
+            agents = [a for a in agents if a not in drugs]
+        printing = _evidence_cells(cells, value, None if is_drug else rows, r)
+        for agent_id in agents:
+            holding = [
+                c
+                for c in printing
+                if any(m.entity == agent_id and c[1] <= m.start < c[2] for m in scan.agent_mentions)
+            ]
+            cell = (holding or printing or [None])[0]
+            start, end = (cell[1], cell[2]) if cell else (row["start"], row["end"])
+            links.append(
+                {
+                    "trial_id": row["trial_id"],
+                    "agent_id": agent_id,
+                    "source": "table",
+                    "role": "investigational" if is_drug else "combination",
+                    "link_rule": "table_row",
+                    "evidence": collapse(scan.raw[start:end]),
+                    "section_id": _section_of_table(scan, row["table_id"]),
+                    "paragraph_id": None,
+                    "table_id": row["table_id"],
+                    "row_index": r,
+                    "start": int(start),
+                    "end": int(end),
+                }
+            )
     return links
 
 

@@ -408,6 +408,32 @@ def named_studies_frame(scan: Scan, names: TrialNames) -> pd.DataFrame:
 # --- facts about trials: phase, status, enrollment ----------------------------------------------
 
 
+def stated_facts(text: str) -> list[tuple[str, str, re.Match]]:
+    """The phase, status and enrollment a sentence states, each only when it states one
+    value: (field, value, match)."""
+    phases = {}
+    for m in PHASE_TEXT.finditer(text):
+        value = normalise_phase(m["phase"])
+        if value:
+            phases.setdefault(value, m)
+    enrollments = []
+    for m in ENROLLMENT_TEXT.finditer(text):
+        n = int(m["n"].replace(",", "")) + (int(m["n2"].replace(",", "")) if m["n2"] else 0)
+        enrollments.append((str(n), m))
+    statuses = {}
+    for pattern, value in STATUS_TEXT:
+        for m in pattern.finditer(text):
+            statuses.setdefault(value, m)
+    found = []
+    if len(phases) == 1:
+        found.append(("phase", *next(iter(phases.items()))))
+    if len(statuses) == 1:
+        found.append(("status", *next(iter(statuses.items()))))
+    if len(enrollments) == 1:
+        found.append(("enrollment", *enrollments[0]))
+    return found
+
+
 def table_facts(scan: Scan) -> dict[str, dict]:
     """Return {trial_id: phase/status/enrollment} from the first table row stating them."""
     facts: dict[str, dict] = {}
@@ -472,26 +498,7 @@ def text_facts(scan: Scan, names: TrialNames, table_links: list[dict]) -> list[F
                 agent_fallback = True
         if not keys:
             continue
-        phases = {}
-        for m in PHASE_TEXT.finditer(s.text):
-            value = normalise_phase(m["phase"])
-            if value:
-                phases.setdefault(value, m)
-        enrollments = []
-        for m in ENROLLMENT_TEXT.finditer(s.text):
-            n = int(m["n"].replace(",", "")) + (int(m["n2"].replace(",", "")) if m["n2"] else 0)
-            enrollments.append((str(n), m))
-        statuses = {}
-        for pattern, value in STATUS_TEXT:
-            for m in pattern.finditer(s.text):
-                statuses.setdefault(value, m)
-        found = []
-        if len(phases) == 1:
-            found.append(("phase", *next(iter(phases.items()))))
-        if len(statuses) == 1:
-            found.append(("status", *next(iter(statuses.items()))))
-        if len(enrollments) == 1:
-            found.append(("enrollment", *enrollments[0]))
+        found = stated_facts(s.text)
         for key in keys:
             for field_name, value, m in found:
                 if agent_fallback and (key, field_name) not in stated:
