@@ -23,6 +23,7 @@ rule references:
         text=review_text,
         code=code(
             "references",
+            "reference_fields",
             "citations",
             "layout",
             "patterns",
@@ -128,6 +129,7 @@ rule entities:
             "lexicon",
             "abbreviations",
             "references",
+            "reference_fields",
             "patterns",
             "sentences",
             "layout",
