@@ -184,67 +184,78 @@ def citations_frame(layout: Layout, known_refs: Collection[int], flags: Flags) -
     markers = find_markers(layout, flags)
     _flag_outside_body(layout, markers, flags)
     rows = []
-    doc_id = layout.source.doc_id
     for index, marker in enumerate(markers, start=1):
         _check_marker(marker, flags)
-        where = layout.locate(marker.start)
-        seen: set[int] = set()
-        distinct = [(n, r) for n, r in marker.numbers if not (n in seen or seen.add(n))]
-        if len(distinct) < len(marker.numbers):
+        rows += _marker_rows(layout, marker, index, known, flags)
+    _flag_first_citation_order(rows, flags)
+    return pd.DataFrame(rows, columns=CITATION_COLUMNS)
+
+
+CITATION_COLUMNS = [
+    "doc_id",
+    "ref_id",
+    "marker",
+    "marker_index",
+    "position",
+    "n_refs",
+    "from_range",
+    "section_id",
+    "paragraph_id",
+    "table_id",
+    "caption_id",
+    "line",
+    "start",
+    "end",
+]
+
+
+def _marker_rows(
+    layout: Layout, marker: Marker, index: int, known: set[int], flags: Flags
+) -> list[dict]:
+    """One row per distinct reference a marker cites that the list has; flag the others
+    and a number cited twice."""
+    where = layout.locate(marker.start)
+    seen: set[int] = set()
+    distinct = [(n, r) for n, r in marker.numbers if not (n in seen or seen.add(n))]
+    if len(distinct) < len(marker.numbers):
+        flags.add(
+            "citation_repeated_number",
+            "warning",
+            marker.text,
+            "the marker cites the same reference twice; one row kept",
+            marker.start,
+            marker.end,
+            "citations",
+        )
+    rows = []
+    for position, (number, from_range) in enumerate(distinct, start=1):
+        if number not in known:
             flags.add(
-                "citation_repeated_number",
-                "warning",
+                "citation_missing_reference",
+                "error",
                 marker.text,
-                "the marker cites the same reference twice; one row kept",
+                f"cites reference {number}, which is not in the reference list",
                 marker.start,
                 marker.end,
                 "citations",
             )
-        for position, (number, from_range) in enumerate(distinct, start=1):
-            if number not in known:
-                flags.add(
-                    "citation_missing_reference",
-                    "error",
-                    marker.text,
-                    f"cites reference {number}, which is not in the reference list",
-                    marker.start,
-                    marker.end,
-                    "citations",
-                )
-                continue
-            rows.append(
-                {
-                    "doc_id": doc_id,
-                    "ref_id": number,
-                    "marker": marker.text,
-                    "marker_index": index,
-                    "position": position,
-                    "n_refs": len(distinct),
-                    "from_range": from_range,
-                    "section_id": where.section_id,
-                    "paragraph_id": where.paragraph_id,
-                    "table_id": where.table_id,
-                    "caption_id": where.caption_id,
-                    "line": layout.source.line_of(marker.start),
-                    "start": marker.start,
-                    "end": marker.end,
-                }
-            )
-    _flag_first_citation_order(rows, flags)
-    columns = [
-        "doc_id",
-        "ref_id",
-        "marker",
-        "marker_index",
-        "position",
-        "n_refs",
-        "from_range",
-        "section_id",
-        "paragraph_id",
-        "table_id",
-        "caption_id",
-        "line",
-        "start",
-        "end",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+            continue
+        rows.append(
+            {
+                "doc_id": layout.source.doc_id,
+                "ref_id": number,
+                "marker": marker.text,
+                "marker_index": index,
+                "position": position,
+                "n_refs": len(distinct),
+                "from_range": from_range,
+                "section_id": where.section_id,
+                "paragraph_id": where.paragraph_id,
+                "table_id": where.table_id,
+                "caption_id": where.caption_id,
+                "line": layout.source.line_of(marker.start),
+                "start": marker.start,
+                "end": marker.end,
+            }
+        )
+    return rows

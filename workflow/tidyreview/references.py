@@ -19,7 +19,7 @@ from . import citations as citations_module
 from .errors import SourceFormatError
 from .layout import Line, collapse, join_across_break, read_layout
 from .quality import Flags
-from .reference_fields import AUTHOR, parse_entry
+from .reference_fields import AUTHOR, Parsed, parse_entry
 from .source import Source
 
 # The number that opens an entry, leading spaces allowed: " 86. von Minckwitz, G.; ..."
@@ -90,78 +90,86 @@ def references_frame(entries: list[Entry], doc_id: str, flags: Flags) -> pd.Data
     rows = []
     expected = 1
     for entry in entries:
-        if entry.number != expected:
-            flags.add(
-                "reference_numbering",
-                "error",
-                str(entry.number),
-                f"entry numbered {entry.number} where {expected} was expected",
-                entry.start,
-                entry.start + len(str(entry.number)),
-                "references",
-            )
-        expected = entry.number + 1
         parsed = parse_entry(entry.text)
-        for d in parsed.doubts:
-            flags.add(
-                d.check,
-                d.severity,
-                str(entry.number),
-                d.detail,
-                entry.start,
-                entry.end,
-                "references",
-            )
-        if entry.continued:
-            flags.add(
-                "reference_page_break",
-                "info",
-                str(entry.number),
-                f"entry split by a page break over lines {entry.lines[0].number}–"
-                f"{entry.lines[-1].number}; re-joined (continuation dash dropped)",
-                entry.start,
-                entry.end,
-                "references",
-            )
-        surname = None
-        if parsed.authors_normalized:
-            first = AUTHOR.fullmatch(parsed.authors_normalized[0])
-            surname = first["surname"] if first else None
-        rows.append(
-            {
-                "doc_id": doc_id,
-                "ref_id": entry.number,
-                "authors": parsed.authors or None,
-                "authors_normalized": parsed.authors_normalized or None,
-                "n_authors": len(parsed.authors),
-                "et_al": parsed.et_al,
-                "first_author_surname": surname,
-                "title": parsed.title,
-                "journal": parsed.journal,
-                "year": parsed.year,
-                "volume": parsed.volume,
-                "issue": parsed.issue,
-                "pages": parsed.pages,
-                "doi": parsed.doi,
-                "doi_url": f"https://doi.org/{parsed.doi}" if parsed.doi else None,
-                "url": parsed.url,
-                "accessed": parsed.accessed,
-                "trial_id": parsed.trial_id,
-                "publisher": parsed.publisher,
-                "publisher_place": parsed.publisher_place,
-                "note": parsed.note,
-                "pub_type": parsed.pub_type,
-                "raw": entry.text,
-                "line": entry.lines[0].number,
-                "start": entry.start,
-                "end": entry.end,
-                "part_starts": [line.start for line in entry.lines],
-                "part_ends": [line.end for line in entry.lines],
-            }
-        )
+        _entry_flags(entry, parsed, expected, flags)
+        expected = entry.number + 1
+        rows.append(_reference_row(entry, parsed, doc_id))
     _flag_indented_runs(entries, flags)
     _flag_duplicates(rows, entries, flags)
     return pd.DataFrame(rows)
+
+
+def _entry_flags(entry: Entry, parsed: Parsed, expected: int, flags: Flags) -> None:
+    """Flag an entry numbered out of order, what its parsing doubts, a page break in it."""
+    if entry.number != expected:
+        flags.add(
+            "reference_numbering",
+            "error",
+            str(entry.number),
+            f"entry numbered {entry.number} where {expected} was expected",
+            entry.start,
+            entry.start + len(str(entry.number)),
+            "references",
+        )
+    for d in parsed.doubts:
+        flags.add(
+            d.check,
+            d.severity,
+            str(entry.number),
+            d.detail,
+            entry.start,
+            entry.end,
+            "references",
+        )
+    if entry.continued:
+        flags.add(
+            "reference_page_break",
+            "info",
+            str(entry.number),
+            f"entry split by a page break over lines {entry.lines[0].number}–"
+            f"{entry.lines[-1].number}; re-joined (continuation dash dropped)",
+            entry.start,
+            entry.end,
+            "references",
+        )
+
+
+def _reference_row(entry: Entry, parsed: Parsed, doc_id: str) -> dict:
+    """The references row of one entry and its parsed fields."""
+    surname = None
+    if parsed.authors_normalized:
+        first = AUTHOR.fullmatch(parsed.authors_normalized[0])
+        surname = first["surname"] if first else None
+    return {
+        "doc_id": doc_id,
+        "ref_id": entry.number,
+        "authors": parsed.authors or None,
+        "authors_normalized": parsed.authors_normalized or None,
+        "n_authors": len(parsed.authors),
+        "et_al": parsed.et_al,
+        "first_author_surname": surname,
+        "title": parsed.title,
+        "journal": parsed.journal,
+        "year": parsed.year,
+        "volume": parsed.volume,
+        "issue": parsed.issue,
+        "pages": parsed.pages,
+        "doi": parsed.doi,
+        "doi_url": f"https://doi.org/{parsed.doi}" if parsed.doi else None,
+        "url": parsed.url,
+        "accessed": parsed.accessed,
+        "trial_id": parsed.trial_id,
+        "publisher": parsed.publisher,
+        "publisher_place": parsed.publisher_place,
+        "note": parsed.note,
+        "pub_type": parsed.pub_type,
+        "raw": entry.text,
+        "line": entry.lines[0].number,
+        "start": entry.start,
+        "end": entry.end,
+        "part_starts": [line.start for line in entry.lines],
+        "part_ends": [line.end for line in entry.lines],
+    }
 
 
 def _flag_indented_runs(entries: list[Entry], flags: Flags) -> None:
