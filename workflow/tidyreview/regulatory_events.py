@@ -101,62 +101,84 @@ def regulatory_events(
     """Return one row per approval or guideline recommendation of named agents."""
     rows = []
     for ctx in contexts:
-        text = ctx.text
-        bodies = [(m, text[m.begin : m.end]) for m in find_mentions(vocab.bodies, text)]
-        for trigger in TRIGGER.finditer(text):
-            clause = clause_span(text, trigger.start())
-            in_clause = [(m, t) for m, t in bodies if clause[0] <= m.begin < clause[1]]
-            word = trigger["word"]
-            if word == "recommended":
-                guideline = [(m, t) for m, t in in_clause if _is_guideline(m.entity, vocab)]
-                if not guideline and not GUIDELINE.search(text, *clause):
-                    continue  # "the recommended dose of utomilumab"
-                kind = "guideline_recommendation"
-                in_clause = guideline or in_clause
-            else:
-                kind = KIND_OF_MODIFIER.get(trigger["modifier"] or "", "approval")
-            agents = _regulatory_agents(ctx, clause, trigger)
-            base = row_base(ctx, source.doc_id, trigger.start(), trigger.end())
-            if not agents:
-                # a class ("14 FDA-approved ADCs", "the FDA has not approved any vaccines")
-                # or an unnamed product: flagged, not published (agent_ids would be empty)
-                classes = unique(
-                    m.entity for m in find_mentions(vocab.classes, text[slice(*clause)])
-                )
-                said = "; ".join(
-                    [f"classes named: {', '.join(classes)}"] * bool(classes)
-                    + ["negated"] * negated(text, trigger.start(), trigger.end())
-                )
-                flags.add(
-                    "regulatory_event_without_agent",
-                    "info",
-                    trigger.group(),
-                    "approval or recommendation of no named agent (a class, or unnamed); "
-                    "left out of regulatory_events" + (f" ({said})" if said else ""),
-                    base["start"],
-                    base["end"],
-                    "regulatory_events",
-                )
-                continue
-            body = min(in_clause, key=lambda b: abs(b[0].begin - trigger.start()), default=None)
-            years = _years_outside_brackets(text, *clause)
-            year = min(years, key=lambda y: abs(y.start() - trigger.start()), default=None)
-            indication = _indication(text, trigger.end(), clause[1])
-            rows.append(
-                {
-                    **base,
-                    "body": body[0].entity if body else None,
-                    "body_text": body[1] if body else None,
-                    "kind": kind,
-                    "year": int(year.group()) if year else None,
-                    "negated": negated(text, trigger.start(), trigger.end()),
-                    "surface": source.text[base["start"] : base["end"]],
-                    "indication": text[slice(*indication)] if indication else None,
-                    "agent_ids": agents,
-                    "trial_ids": list(ctx.trial_ids),
-                }
-            )
+        bodies = [(m, ctx.text[m.begin : m.end]) for m in find_mentions(vocab.bodies, ctx.text)]
+        for trigger in TRIGGER.finditer(ctx.text):
+            row = _event(ctx, trigger, bodies, vocab, source, flags)
+            if row is not None:
+                rows.append(row)
     return numbered(rows, "event_id", "regulatory", REGULATORY_COLUMNS).astype({"year": "Int64"})
+
+
+def _event(
+    ctx: SentenceContext,
+    trigger: re.Match,
+    bodies: list[tuple],
+    vocab: Vocabularies,
+    source: Source,
+    flags: Flags,
+) -> dict | None:
+    """The event a trigger word states, with its body, year and indication; None for a
+    recommendation that is no guideline's, or (flagged) an event of no named agent."""
+    text = ctx.text
+    clause = clause_span(text, trigger.start())
+    in_clause = [(m, t) for m, t in bodies if clause[0] <= m.begin < clause[1]]
+    if trigger["word"] == "recommended":
+        guideline = [(m, t) for m, t in in_clause if _is_guideline(m.entity, vocab)]
+        if not guideline and not GUIDELINE.search(text, *clause):
+            return None  # "the recommended dose of utomilumab"
+        kind = "guideline_recommendation"
+        in_clause = guideline or in_clause
+    else:
+        kind = KIND_OF_MODIFIER.get(trigger["modifier"] or "", "approval")
+    agents = _regulatory_agents(ctx, clause, trigger)
+    base = row_base(ctx, source.doc_id, trigger.start(), trigger.end())
+    if not agents:
+        _flag_without_agent(ctx, trigger, clause, base, vocab, flags)
+        return None
+    body = min(in_clause, key=lambda b: abs(b[0].begin - trigger.start()), default=None)
+    years = _years_outside_brackets(text, *clause)
+    year = min(years, key=lambda y: abs(y.start() - trigger.start()), default=None)
+    indication = _indication(text, trigger.end(), clause[1])
+    return {
+        **base,
+        "body": body[0].entity if body else None,
+        "body_text": body[1] if body else None,
+        "kind": kind,
+        "year": int(year.group()) if year else None,
+        "negated": negated(text, trigger.start(), trigger.end()),
+        "surface": source.text[base["start"] : base["end"]],
+        "indication": text[slice(*indication)] if indication else None,
+        "agent_ids": agents,
+        "trial_ids": list(ctx.trial_ids),
+    }
+
+
+def _flag_without_agent(
+    ctx: SentenceContext,
+    trigger: re.Match,
+    clause: tuple[int, int],
+    base: dict,
+    vocab: Vocabularies,
+    flags: Flags,
+) -> None:
+    """A class ("14 FDA-approved ADCs", "the FDA has not approved any vaccines") or an
+    unnamed product: flagged, not published (agent_ids would be empty)."""
+    text = ctx.text
+    classes = unique(m.entity for m in find_mentions(vocab.classes, text[slice(*clause)]))
+    said = "; ".join(
+        [f"classes named: {', '.join(classes)}"] * bool(classes)
+        + ["negated"] * negated(text, trigger.start(), trigger.end())
+    )
+    flags.add(
+        "regulatory_event_without_agent",
+        "info",
+        trigger.group(),
+        "approval or recommendation of no named agent (a class, or unnamed); "
+        "left out of regulatory_events" + (f" ({said})" if said else ""),
+        base["start"],
+        base["end"],
+        "regulatory_events",
+    )
 
 
 def _is_guideline(body: str, vocab: Vocabularies) -> bool:

@@ -95,18 +95,7 @@ def read_tables(
             )
             continue
         names[table.table_id] = spec.table
-        for row in rows:
-            if row.kind == "continuation":
-                flags.add(
-                    "row_continued_after_page_break",
-                    "info",
-                    row.texts[next(i for i, t in enumerate(row.texts) if t)][:60],
-                    f"line {row.line.number} holds only the tail of the previous row's last "
-                    "cell (split by a page break); joined back to that row",
-                    row.line.start,
-                    row.line.end,
-                    table_name=spec.table,
-                )
+        _flag_continuations(rows, spec.table, flags)
         tidy[spec.table].append(tidy_rows(source, table, spec, rows, flags))
     for table_id, rows in rows_by_table.items():
         cell_flags(flags, rows, names.get(table_id, "table_cells"))
@@ -124,6 +113,22 @@ def read_tables(
         out[spec.table] = df
     out["quality_flags"] = flags.frame()
     return out
+
+
+def _flag_continuations(rows: list[TableRow], table_name: str, flags: Flags) -> None:
+    """A row holding only the tail of the row before it (a page break split it)."""
+    for row in rows:
+        if row.kind == "continuation":
+            flags.add(
+                "row_continued_after_page_break",
+                "info",
+                row.texts[next(i for i, t in enumerate(row.texts) if t)][:60],
+                f"line {row.line.number} holds only the tail of the previous row's last "
+                "cell (split by a page break); joined back to that row",
+                row.line.start,
+                row.line.end,
+                table_name=table_name,
+            )
 
 
 def extract(
