@@ -24,7 +24,7 @@ from .sentence_subjects import (
 )
 from .source import Source
 
-# --- Regulatory events and development stages ----------------------------------------------
+# --- Triggers, bodies, years, indications ------------------------------------------------
 
 # The words that state an approval or a recommendation, with what may qualify them:
 # "approved", "FDA-approved", "accelerated FDA approval", "conditional approval",

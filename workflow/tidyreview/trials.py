@@ -203,7 +203,7 @@ def table_study_finds(view: TableView) -> list[StudyFind]:
     return finds
 
 
-# --- trial facts ----------------------------------------------------------------------------------
+# --- phases and facts ------------------------------------------------------------------------------
 
 
 def normalise_phase(wording: str) -> str | None:
