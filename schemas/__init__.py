@@ -59,7 +59,7 @@ TABLES = {m.Config.name: m for m in MODELS}
 # Stages that emit quality flags (each writes its own quality_flags file per document).
 QualityFlags.Config.metadata["stage"] = [
     "structure",
-    "tables",
+    "review_tables",
     "references",
     "annotations",
     "entities",

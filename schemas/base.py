@@ -12,6 +12,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 
+from tidyreview.patterns import REGISTRY_ID
+
 Str = Annotated[pd.ArrowDtype, pyarrow.string()]
 Int32 = Annotated[pd.ArrowDtype, pyarrow.int32()]
 Int64 = Annotated[pd.ArrowDtype, pyarrow.int64()]
@@ -25,7 +27,7 @@ DOC_ID_PATTERN = r"^[a-z]+\d{4}$"
 # "2", "2.1.3", or an unnumbered subheading "2.1.2.a"
 SECTION_ID_PATTERN = r"^\d+(\.\d+)*(\.[a-z]+)?$"
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
-TRIAL_ID_PATTERN = r"^(NCT\d{8}|\d{4}-\d{6}-\d{2})$"
+TRIAL_ID_PATTERN = rf"^({REGISTRY_ID})$"  # "NCT04538742" or "2013-003894-87"
 PARAGRAPH_ID_PATTERN = r"^p\d{3,}$"
 # T1..Tn for tables, F1..Fn for figures
 CAPTION_ID_PATTERN = r"^[TF]\d+$"

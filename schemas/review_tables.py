@@ -111,7 +111,7 @@ def ref_ids_positive(cls, df: pd.DataFrame) -> pd.Series:
 
 def _drug_table_metadata() -> dict:
     return {
-        "stage": "tables",
+        "stage": "review_tables",
         "foreign_keys": [TABLE_CAPTION_FK, TRIAL_FK],
         # Each number in ref_ids must be a reference of the same document.
         "list_foreign_keys": [
@@ -164,7 +164,7 @@ class TableCells(TidyModel):
             "its offsets (empty cells included): the lossless copy the tidy tables are read from."
         )
         unique = ["doc_id", "table_id", "row_index", "column_index"]
-        metadata = {"stage": "tables", "foreign_keys": [TABLE_CAPTION_FK]}
+        metadata = {"stage": "review_tables", "foreign_keys": [TABLE_CAPTION_FK]}
 
 
 class _TidyTrialsModel(TidyModel):

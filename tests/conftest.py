@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import subprocess
@@ -15,8 +16,36 @@ from tidyreview.source import load_source
 
 ROOT = Path(__file__).resolve().parents[1]
 REVIEW = ROOT / "raw" / "reviews" / "mercogliano-2023-cancers-15-1987.txt"
-SHARED_REVIEW = ROOT.parent / "shared" / "source" / "mercogliano-2023-cancers-15-1987.txt"
 VOCABULARIES = ROOT / "raw" / "vocabularies"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def golden(name: str) -> list[tuple]:
+    """Return the rows of tests/fixtures/<name>.csv as tuples, typed by the header.
+
+    A column named "x:bool", "x:int", "x:float", "x:list" or "x:ints" holds that type
+    ("true"/"false"; a list of strings or of integers as "a|b", "[]" when empty); any other
+    column a string. An empty cell is None. The "note" column (the source's words, for the reader) is left out.
+    """
+    with open(FIXTURES / f"{name}.csv", newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        kinds = [(c.partition(":")[2] or "str") for c in header]
+        keep = [i for i, c in enumerate(header) if c != "note"]
+        return [tuple(_typed(row[i], kinds[i]) for i in keep) for row in reader]
+
+
+def _typed(cell: str, kind: str):
+    if cell == "":
+        return None
+    if kind == "bool":
+        if cell not in ("true", "false"):
+            raise ValueError(f"not a bool: {cell!r}")
+        return cell == "true"
+    if kind in ("list", "ints"):
+        items = [] if cell == "[]" else cell.split("|")
+        return [int(x) for x in items] if kind == "ints" else items
+    return {"int": int, "float": float, "str": str}[kind](cell)
 
 
 @pytest.fixture(scope="session")

@@ -10,26 +10,27 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import golden
 from tidyreview import review_tables
-from tidyreview.annotations import (
-    Mention,
-    agent_group,
-    default_vocabularies,
-    extract,
-    load_vocabularies,
-    mitigated,
-    negated,
-)
+from tidyreview.adverse_events import mitigated
+from tidyreview.annotations import default_vocabularies
 from tidyreview.lexicon import LexiconError
+from tidyreview.sentence_subjects import Mention, agent_group, load_vocabularies, negated
 from tidyreview.sentences import mended
 from tidyreview.source import source_from_text
+from tidyreview.stages import run_with_earlier
 
 HAND_CHECKED_SECTIONS = ("2.1.3", "2.2", "3.1")
 
 
+def annotate(source) -> dict[str, pd.DataFrame]:
+    """The annotations stage's tables of `source`, the stages it reads run first."""
+    return run_with_earlier("annotations", source, default_vocabularies())
+
+
 @pytest.fixture(scope="module")
 def tables(source):
-    return extract(source, default_vocabularies())
+    return annotate(source)
 
 
 def rows(table: pd.DataFrame, columns: list[str]) -> list[tuple]:
@@ -122,7 +123,7 @@ def test_made_up_document(tmp_path):
         "Adverse events of ADCs account for 10–15%, and the most common are fatigue and nausea.\n"
     )
     source = source_from_text(text, doc_id="made2000")
-    out = extract(source, default_vocabularies())
+    out = annotate(source)
     ae = out["adverse_events"]
     assert list(ae["term"]) == ["diarrhea", "neutropenia", "fatigue", "nausea"]
     assert [list(a) for a in ae["agent_ids"]] == [["pyrotinib"], ["pyrotinib"], [], []]
@@ -204,58 +205,8 @@ def test_offsets_hold_for_every_row(tables, source, table, surface):
 
 # --- The review: adverse events in 2.1.3, 2.2 and 3.1 ---------------------------------------
 
-ADC = ["antibody_drug_conjugate"]
-TKI = ["tyrosine_kinase_inhibitor"]
 
-ADVERSE_EVENTS = [
-    # 2.1.3: "Adverse events of ADCs account for 10–15% [81,82], and the most common are ..."
-    ("2.1.3", "fatigue", "fatigue", False, ADC, [], []),
-    ("2.1.3", "neuropathies", "neuropathy", False, ADC, [], []),
-    ("2.1.3", "leukopenia", "leukopenia", False, ADC, [], []),
-    ("2.1.3", "thrombocytopenia", "thrombocytopenia", False, ADC, [], []),
-    ("2.1.3", "pneumonitis", "pneumonitis", False, ADC, [], []),
-    ("2.1.3", "interstitial lung disease", "interstitial_lung_disease", False, ADC, [], []),
-    ("2.1.3", "nausea", "nausea", False, ADC, [], []),
-    # 2.2: "Several TKIs ... resistance events that impair their effectiveness and off-target toxicity."
-    ("2.2", "off-target toxicity", "off_target_toxicity", False, TKI, [], []),
-    # "the adverse effects for lapatinib and TKIs in general imply diarrhea, rash, ..."
-    ("2.2", "diarrhea", "diarrhoea", False, TKI, ["lapatinib"], []),
-    ("2.2", "rash", "rash", False, TKI, ["lapatinib"], []),
-    ("2.2", "infections", "infection", False, TKI, ["lapatinib"], []),
-    ("2.2", "hepatic toxicity", "hepatotoxicity", False, TKI, ["lapatinib"], []),
-    # exteNET: "neratinib ... exhibited high toxicity, which led to ... diarrhea"
-    ("2.2", "diarrhea", "diarrhoea", False, [], ["neratinib"], []),
-    # "a phase 1 clinical trial (HER2CLIMB and NCT02614794) to test tucatinib ..."
-    ("2.2", "diarrhea", "diarrhoea", False, [], ["tucatinib"], ["NCT02614794"]),
-    ("2.2", "nausea", "nausea", False, [], ["tucatinib"], ["NCT02614794"]),
-    (
-        "2.2",
-        "palmo-plantar erythrodysesthesia",
-        "palmar_plantar_erythrodysaesthesia",
-        False,
-        [],
-        ["tucatinib"],
-        ["NCT02614794"],
-    ),
-    # "In the NCT01937689 clinical trial, pyrotinib was administered alone ..."
-    ("2.2", "diarrhea", "diarrhoea", False, [], ["pyrotinib"], ["NCT01937689"]),
-    ("2.2", "neutropenia", "neutropenia", False, [], ["pyrotinib"], ["NCT01937689"]),
-    # Poziotinib paragraph: "The main adverse events reported were diarrhea and stomatitis."
-    ("2.2", "diarrhea", "diarrhoea", False, [], ["poziotinib"], []),
-    ("2.2", "stomatitis", "stomatitis", False, [], ["poziotinib"], []),
-    # DZD1516 paragraph: "Interestingly, diarrhea has not been reported as an adverse event"
-    ("2.2", "diarrhea", "diarrhoea", True, [], ["dzd1516"], []),
-    # 3.1: "IBI315/Fidasimtamab showed no dose-limiting toxicity and a 20% objective response rate"
-    (
-        "3.1",
-        "dose-limiting toxicity",
-        "dose_limiting_toxicity",
-        True,
-        [],
-        ["ibi315"],
-        ["NCT04162327"],
-    ),
-]
+ADVERSE_EVENTS = golden("annotations_adverse_events")
 
 
 def test_adverse_events_in_hand_checked_sections(tables):
@@ -283,158 +234,7 @@ def test_adverse_events_use_defined_short_forms(tables):
 
 # --- The review: regulatory events in 2.1.3, 2.2 and 3.1 -------------------------------------
 
-REGULATORY_EVENTS = [
-    # T-DM1 paragraph: "This was the first FDA-approved ADC for the adjuvant and neoadjuvant ..."
-    (
-        "2.1.3",
-        "FDA",
-        "approval",
-        None,
-        False,
-        "FDA-approved",
-        ["trastuzumab_emtansine"],
-        "the adjuvant and neoadjuvant treatment of HER2+ breast cancer patients who had "
-        "progressed to trastuzumab and a taxane",
-    ),
-    # "At the end of 2019, T-DXd was granted an accelerated FDA approval for advanced, ..."
-    (
-        "2.1.3",
-        "FDA",
-        "accelerated_approval",
-        2019,
-        False,
-        "accelerated FDA approval",
-        ["trastuzumab_deruxtecan"],
-        "advanced, metastatic, or unresectable HER2+ breast cancer",
-    ),
-    # "... that T-DXd is now recommended in the ASCO guidelines."
-    (
-        "2.1.3",
-        "ASCO",
-        "guideline_recommendation",
-        None,
-        False,
-        "recommended",
-        ["trastuzumab_deruxtecan"],
-        None,
-    ),
-    # "Vedotin has already been tested and approved by the FDA in 2011 for the treatment of lymphoma"
-    ("2.1.3", "FDA", "approval", 2011, False, "approved", ["vedotin"], "the treatment of lymphoma"),
-    # "... and it has been approved in China for gastric and metastatic breast cancer"
-    # ("it": the paragraph is about disitamab vedotin, its label "Disitamab vedotin.")
-    (
-        "2.1.3",
-        "China",
-        "approval",
-        None,
-        False,
-        "approved",
-        ["disitamab_vedotin"],
-        "gastric and metastatic breast cancer",
-    ),
-    # "... which led to the conditional approval of RC48 administration for gastric cancer patients"
-    (
-        "2.1.3",
-        None,
-        "conditional_approval",
-        None,
-        False,
-        "conditional approval",
-        ["disitamab_vedotin"],
-        "gastric cancer patients",
-    ),
-    # Lapatinib paragraph: "This was the first TKI approved for breast cancer with high or low ..."
-    (
-        "2.2",
-        None,
-        "approval",
-        None,
-        False,
-        "approved",
-        ["lapatinib"],
-        "breast cancer with high or low HER2 expression",
-    ),
-    # "Currently, lapatinib is FDA-approved for breast cancer treatment in combination with ..."
-    (
-        "2.2",
-        "FDA",
-        "approval",
-        None,
-        False,
-        "FDA-approved",
-        ["lapatinib"],
-        "breast cancer treatment in combination with letrozole or capecitabine in hormone receptor "
-        "positive and HER2+ breast cancer, or with capecitabine or with trastuzumab for receptor "
-        "positive and HER2+ postmenopausal patients",
-    ),
-    # "Lapatinib is not currently approved for its use in the neoadjuvant setting."
-    (
-        "2.2",
-        None,
-        "approval",
-        None,
-        True,
-        "approved",
-        ["lapatinib"],
-        "its use in the neoadjuvant setting",
-    ),
-    # "adjuvant neratinib was FDA-approved in 2017 for patients with HER2+ breast cancer who ..."
-    (
-        "2.2",
-        "FDA",
-        "approval",
-        2017,
-        False,
-        "FDA-approved",
-        ["neratinib"],
-        "patients with HER2+ breast cancer who were previously treated with adjuvant trastuzumab "
-        "for one year",
-    ),
-    # "tucatinib was approved by the FDA in 2020 to treat patients with metastatic HER+ breast cancer"
-    (
-        "2.2",
-        "FDA",
-        "approval",
-        2020,
-        False,
-        "approved",
-        ["tucatinib"],
-        "patients with metastatic HER+ breast cancer",
-    ),
-    # "tucatinib is the first TKI that was approved by the FDA for the treatment of brain metastases"
-    (
-        "2.2",
-        "FDA",
-        "approval",
-        None,
-        False,
-        "approved",
-        ["tucatinib"],
-        "the treatment of brain metastases",
-    ),
-    # "pyrotinib was approved in China in 2018 for the treatment of advanced or metastatic ..."
-    (
-        "2.2",
-        "China",
-        "approval",
-        2018,
-        False,
-        "approved",
-        ["pyrotinib"],
-        "the treatment of advanced or metastatic breast cancer",
-    ),
-    # 3.1: "pembrolizumab has proved to be effective and has been approved by the FDA for ..."
-    (
-        "3.1",
-        "FDA",
-        "approval",
-        None,
-        False,
-        "approved",
-        ["pembrolizumab"],
-        "the treatment of metastatic and high-risk early stage TNBC",
-    ),
-]
+REGULATORY_EVENTS = golden("annotations_regulatory_events")
 
 
 def test_regulatory_events_in_hand_checked_sections(tables):
@@ -486,7 +286,7 @@ def test_standard_of_care_evidence_points_at_the_words(tables, raw):
 
 def one_sentence_findings(text: str) -> pd.DataFrame:
     source = source_from_text(f"1. Introduction\n\n{text}\n", doc_id="made2000")
-    return extract(source, default_vocabularies())["findings"]
+    return annotate(source)["findings"]
 
 
 @pytest.mark.parametrize(
@@ -564,600 +364,8 @@ def test_findings_agents_follow_the_arm():
 
 # --- The review: findings in 2.1.3, 2.2 and 3.1 --------------------------------------------
 
-PEMBRO_TDM1 = ["pembrolizumab", "trastuzumab_emtansine"]
-PANACEA = ["trastuzumab", "pembrolizumab"]
 
-FINDINGS = [
-    # (section, measure, value, value_max, unit, denominator, surface, cue, qualifier,
-    #  comparison_value, comparison_qualifier, agent_classes, agent_ids, trial_ids)
-    # "There are currently 14 FDA-approved ADCs for various cancers" (a count of approved
-    # agents of a class)
-    (
-        "2.1.3",
-        "approved_agents",
-        14.0,
-        None,
-        "agents",
-        None,
-        "14",
-        "FDA-approved",
-        None,
-        None,
-        None,
-        ADC,
-        [],
-        [],
-    ),
-    # "Adverse events of ADCs account for 10–15% [81,82]"
-    (
-        "2.1.3",
-        "adverse_event_incidence",
-        10.0,
-        15.0,
-        "%",
-        None,
-        "10–15%",
-        "Adverse events of",
-        None,
-        None,
-        None,
-        ADC,
-        [],
-        [],
-    ),
-    # T-DM1: "This ADC consists of trastuzumab loaded with an average of 3.6 molecules of
-    # emtansine" (Table 2 gives no ratio for T-DM1)
-    (
-        "2.1.3",
-        "drug_to_antibody_ratio",
-        3.6,
-        None,
-        "molecules",
-        None,
-        "3.6",
-        "loaded with",
-        None,
-        None,
-        None,
-        [],
-        ["trastuzumab_emtansine"],
-        [],
-    ),
-    # T-DXd: "This ADC results from the combination of trastuzumab with eight molecules of a
-    # topoisomerase I inhibitor (deruxtecan)" (Table 2: ~8)
-    (
-        "2.1.3",
-        "drug_to_antibody_ratio",
-        8.0,
-        None,
-        "molecules",
-        None,
-        "eight",
-        "ADC",
-        None,
-        None,
-        None,
-        [],
-        ["trastuzumab_deruxtecan"],
-        [],
-    ),
-    # "Currently, there are nine clinical trials registered and evaluating ARX788 in HER2+
-    # breast (NCT01042379) and ... (NCT03255070)": the seven identifiers it lists
-    (
-        "2.1.3",
-        "registered_trials",
-        9.0,
-        None,
-        "trials",
-        None,
-        "nine",
-        None,
-        None,
-        None,
-        None,
-        [],
-        ["arx788"],
-        [
-            "NCT01042379",
-            "NCT04829604",
-            "NCT02512237",
-            "NCT05041972",
-            "NCT05018676",
-            "NCT05018702",
-            "NCT03255070",
-        ],
-    ),
-    # RC48: "... vedotin, which consists of the linker and 4 molecules of the cytotoxic agent
-    # monomethyl auristatin E (MMAE)" (Table 2: 4)
-    (
-        "2.1.3",
-        "drug_to_antibody_ratio",
-        4.0,
-        None,
-        "molecules",
-        None,
-        "4",
-        "linker",
-        None,
-        None,
-        None,
-        [],
-        ["disitamab_vedotin"],
-        [],
-    ),
-    # "a phase 2 study (NCT03556345) ... showed a 24.8% objective response rate [122], ... RC48"
-    (
-        "2.1.3",
-        "objective_response_rate",
-        24.8,
-        None,
-        "%",
-        None,
-        "24.8%",
-        "objective response rate",
-        None,
-        None,
-        None,
-        [],
-        ["disitamab_vedotin"],
-        ["NCT03556345"],
-    ),
-    # "There are 48 trials studying RC48 in different cancer types; ..."
-    (
-        "2.1.3",
-        "registered_trials",
-        48.0,
-        None,
-        "trials",
-        None,
-        "48",
-        None,
-        None,
-        None,
-        None,
-        [],
-        ["disitamab_vedotin"],
-        [],
-    ),
-    # "... in breast cancer, there are currently six studies exploring ... (NCT05134519, ...,
-    # and NCT03500380)"
-    (
-        "2.1.3",
-        "registered_trials",
-        6.0,
-        None,
-        "trials",
-        None,
-        "six",
-        None,
-        None,
-        None,
-        None,
-        [],
-        ["disitamab_vedotin"],
-        [
-            "NCT05134519",
-            "NCT04400695",
-            "NCT05331326",
-            "NCT03052634",
-            "NCT05726175",
-            "NCT03500380",
-        ],
-    ),
-    # MRG002: "a linker that carries ~3.8 MMAE" (Table 2: ~3.8)
-    (
-        "2.1.3",
-        "drug_to_antibody_ratio",
-        3.8,
-        None,
-        "molecules",
-        None,
-        "~3.8",
-        "linker",
-        None,
-        None,
-        None,
-        [],
-        ["mrg002"],
-        [],
-    ),
-    # "Currently, there are three clinical trials in HER2+ or HER2-low breast cancer patients
-    # exploring the MRG002 effect in advanced (NCT05263869) and metastatic tumors
-    # (NCT04924699 and NCT04742153)"
-    (
-        "2.1.3",
-        "registered_trials",
-        3.0,
-        None,
-        "trials",
-        None,
-        "three",
-        None,
-        None,
-        None,
-        None,
-        [],
-        ["mrg002"],
-        ["NCT05263869", "NCT04924699", "NCT04742153"],
-    ),
-    # XMT-1522: "conjugated with 12 molecules of an auristatin derivative (AF-HPA)" (Table 2: 12)
-    (
-        "2.1.3",
-        "drug_to_antibody_ratio",
-        12.0,
-        None,
-        "molecules",
-        None,
-        "12",
-        "conjugated with",
-        None,
-        None,
-        None,
-        [],
-        ["xmt_1522"],
-        [],
-    ),
-    # "There is currently only one phase 1 clinical trial testing this molecule ... (NCT02952729)"
-    (
-        "2.1.3",
-        "registered_trials",
-        1.0,
-        None,
-        "trials",
-        None,
-        "one",
-        None,
-        None,
-        None,
-        None,
-        [],
-        ["xmt_1522"],
-        ["NCT02952729"],
-    ),
-    # NeoALTTO: "65% and 31%, respectively, of the enrolled patients in the neoadjuvant and
-    # adjuvant settings had to discontinue the treatment due to adverse events [145]"
-    (
-        "2.2",
-        "discontinuation_rate",
-        65.0,
-        None,
-        "%",
-        None,
-        "65%",
-        "discontinue the treatment",
-        "neoadjuvant",
-        None,
-        None,
-        TKI,
-        ["lapatinib"],
-        [],
-    ),
-    (
-        "2.2",
-        "discontinuation_rate",
-        31.0,
-        None,
-        "%",
-        None,
-        "31%",
-        "discontinue the treatment",
-        "adjuvant",
-        None,
-        None,
-        TKI,
-        ["lapatinib"],
-        [],
-    ),
-    # exteNET: "neratinib showed a 73% rate of response in patients with ..."
-    (
-        "2.2",
-        "response_rate",
-        73.0,
-        None,
-        "%",
-        None,
-        "73%",
-        "rate of response",
-        None,
-        None,
-        None,
-        [],
-        ["neratinib"],
-        [],
-    ),
-    # "There are a plethora of ongoing clinical trials testing pyrotinib efficacy, and two
-    # studies that have already been completed (NCT01937689 and NCT02361112)"
-    (
-        "2.2",
-        "registered_trials",
-        2.0,
-        None,
-        "trials",
-        None,
-        "two",
-        None,
-        None,
-        None,
-        None,
-        [],
-        ["pyrotinib"],
-        ["NCT01937689", "NCT02361112"],
-    ),
-    # "... ongoing clinical trials using immunotherapy in combination with HER2-targeted
-    # therapies are about 24 (Table 4)": trials in general, not pembrolizumab's (the
-    # sentence before)
-    (
-        "3.1",
-        "registered_trials",
-        24.0,
-        None,
-        "trials",
-        None,
-        "24",
-        None,
-        None,
-        None,
-        None,
-        [],
-        [],
-        [],
-    ),
-    # PANACEA ("PAN-ACEA", NCT02129556): "This was a single-arm, multicenter, phase 1b/2 trial
-    # that recruited 6 patients for phase 1 and 54 for phase 2."
-    (
-        "3.1",
-        "patients_enrolled",
-        6.0,
-        None,
-        "patients",
-        None,
-        "6",
-        "recruited",
-        "phase 1",
-        None,
-        None,
-        [],
-        PANACEA,
-        ["NCT02129556"],
-    ),
-    (
-        "3.1",
-        "patients_enrolled",
-        54.0,
-        None,
-        "patients",
-        None,
-        "54",
-        "recruited",
-        "phase 2",
-        None,
-        None,
-        [],
-        PANACEA,
-        ["NCT02129556"],
-    ),
-    # "... clinical benefit in 6 out of 40 patients whose tumors were PD-L1-positive [205]."
-    (
-        "3.1",
-        "patients_with_clinical_benefit",
-        6.0,
-        None,
-        "patients",
-        40.0,
-        "6",
-        "clinical benefit in",
-        "PD-L1-positive",
-        None,
-        None,
-        [],
-        PANACEA,
-        ["NCT02129556"],
-    ),
-    # NCT03032107: "This was a single-arm phase 1b study and included 20 metastatic breast cancers"
-    (
-        "3.1",
-        "patients_enrolled",
-        20.0,
-        None,
-        "patients",
-        None,
-        "20",
-        "included",
-        None,
-        None,
-        None,
-        [],
-        PEMBRO_TDM1,
-        ["NCT03032107"],
-    ),
-    # "The objective response rate was 20%, ..."
-    (
-        "3.1",
-        "objective_response_rate",
-        20.0,
-        None,
-        "%",
-        None,
-        "20%",
-        "objective response rate",
-        None,
-        None,
-        None,
-        [],
-        PEMBRO_TDM1,
-        ["NCT03032107"],
-    ),
-    # KATE: "treated 133 patients with atezolizumab plus T-DM1 and 69 with T-DM1 plus placebo."
-    (
-        "3.1",
-        "patients_enrolled",
-        133.0,
-        None,
-        "patients",
-        None,
-        "133",
-        "treated",
-        "atezolizumab plus T-DM1",
-        None,
-        None,
-        [],
-        ["atezolizumab", "trastuzumab_emtansine"],
-        [],
-    ),
-    (
-        "3.1",
-        "patients_enrolled",
-        69.0,
-        None,
-        "patients",
-        None,
-        "69",
-        "treated",
-        "T-DM1 plus placebo",
-        None,
-        None,
-        [],
-        ["trastuzumab_emtansine"],
-        [],
-    ),
-    # "The objective response of the PD-L1-positive patients was 54% in the atezolizumab
-    # group vs. 33% in the placebo group."
-    (
-        "3.1",
-        "objective_response_rate",
-        54.0,
-        None,
-        "%",
-        None,
-        "54%",
-        "objective response",
-        "PD-L1-positive, atezolizumab group",
-        33.0,
-        "PD-L1-positive, placebo group",
-        [],
-        ["atezolizumab"],
-        [],
-    ),
-    # "the PD-L1 negative patients exhibited a 39% objective response in the atezolizumab arm
-    # vs. 50% in the placebo arm."
-    (
-        "3.1",
-        "objective_response_rate",
-        39.0,
-        None,
-        "%",
-        None,
-        "39%",
-        "objective response",
-        "PD-L1 negative, atezolizumab arm",
-        50.0,
-        "PD-L1 negative, placebo arm",
-        [],
-        ["atezolizumab"],
-        [],
-    ),
-    # IMpassion050 (tied to NCT03726879 by the entities stage): "with atezolizumab (228
-    # patients)/placebo (226 patients) with ..."
-    (
-        "3.1",
-        "patients_enrolled",
-        228.0,
-        None,
-        "patients",
-        None,
-        "228",
-        None,
-        "atezolizumab",
-        None,
-        None,
-        [],
-        ["atezolizumab"],
-        ["NCT03726879"],
-    ),
-    (
-        "3.1",
-        "patients_enrolled",
-        226.0,
-        None,
-        "patients",
-        None,
-        "226",
-        None,
-        "placebo",
-        None,
-        None,
-        [],
-        [],
-        ["NCT03726879"],
-    ),
-    # CCTG IND.229: "The cohort of 14 patients was PD-L1 negative in their tumor cells."
-    (
-        "3.1",
-        "patients_enrolled",
-        14.0,
-        None,
-        "patients",
-        None,
-        "14",
-        "cohort of",
-        None,
-        None,
-        None,
-        [],
-        ["durvalumab", "trastuzumab"],
-        ["NCT02649686"],
-    ),
-    # JAVELIN: "recruited 168 metastatic breast cancer patients ..., of whom 26 were HER2+."
-    (
-        "3.1",
-        "patients_enrolled",
-        168.0,
-        None,
-        "patients",
-        None,
-        "168",
-        "recruited",
-        None,
-        None,
-        None,
-        [],
-        ["avelumab"],
-        ["NCT01772004"],
-    ),
-    (
-        "3.1",
-        "patients_in_subgroup",
-        26.0,
-        None,
-        "patients",
-        None,
-        "26",
-        None,
-        "HER2+",
-        None,
-        None,
-        [],
-        ["avelumab"],
-        ["NCT01772004"],
-    ),
-    # "(NCT04162327), the HER2/PD-1 BsAb IBI315/Fidasimtamab showed ... a 20% objective response rate"
-    (
-        "3.1",
-        "objective_response_rate",
-        20.0,
-        None,
-        "%",
-        None,
-        "20%",
-        "objective response rate",
-        None,
-        None,
-        None,
-        [],
-        ["ibi315"],
-        ["NCT04162327"],
-    ),
-]
+FINDINGS = golden("annotations_findings")
 
 # Numbers in these sections left out because no measure fits them (as written): 3.1 "1% or
 # more of tumor-infiltrating immune cells" (a threshold). (The counts of approved ADCs and
@@ -1189,8 +397,9 @@ def test_findings_in_hand_checked_sections(tables):
 
 def test_values_left_out_in_hand_checked_sections(source):
     from tidyreview.abbreviations import abbreviations
-    from tidyreview.annotations import sentence_contexts, unattributed_values
+    from tidyreview.findings import unattributed_values
     from tidyreview.layout import read_layout
+    from tidyreview.sentence_subjects import sentence_contexts
     from tidyreview.sentences import document_sentences
 
     layout = read_layout(source)
@@ -1225,7 +434,7 @@ def test_first_in_human_trial_is_phase_1():
         "tumors.\n",
         doc_id="made2000",
     )
-    stages = extract(source, default_vocabularies())["agent_development_stages"]
+    stages = annotate(source)["agent_development_stages"]
     assert list(zip(stages["agent_id"], stages["stage"], stages["surface"], strict=True)) == [
         ("lapatinib", "phase_1", "first-in-human")
     ]
@@ -1236,9 +445,7 @@ def test_first_in_human_trial_is_phase_1():
 
 def document_stages(*paragraphs: str) -> list[tuple[str, str, str]]:
     text = "1. Introduction\n\n" + "\n\n".join(paragraphs) + "\n"
-    stages = extract(source_from_text(text, doc_id="made2000"), default_vocabularies())[
-        "agent_development_stages"
-    ]
+    stages = annotate(source_from_text(text, doc_id="made2000"))["agent_development_stages"]
     return list(zip(stages["agent_id"], stages["stage"], stages["surface"], strict=True))
 
 
@@ -1349,50 +556,7 @@ def test_preclinical_cues(paragraph, expected):
 
 # The audit's agents, as the review states them (lines of the raw file).
 STAGES_OF_THE_REVIEW = {
-    # l.60 "... did not show additional benefits for patients in the HERMIONE clinical trial
-    # (NCT02213744)"
-    "mm_302": ("phase_1", "HERMIONE"),
-    # l.136 "there are three clinical trials in HER2+ or HER2-low breast cancer patients
-    # exploring the MRG002 effect"
-    "mrg002": ("phase_1", "clinical trials"),
-    # l.148 "is currently being tested in patients with HER2+ breast, gastric, or
-    # gastroesophageal tumors (NCT04147819)"
-    "bay2701439": ("phase_1", "tested in patients"),
-    # l.72 "The clinical trial of ZW25 (NCT02892123) has already analyzed ..."
-    "zanidatamab": ("phase_1", "clinical trial"),
-    # l.269 "The JAVELIN solid tumor trial is a phase 1b trial" (the text), beaten by Table 4's
-    # AVIATOR row (NCT03414658, "Phase 2") under avelumab
-    "avelumab": ("phase_2", "Phase 2"),
-    # l.267 "the phase 1 CCTG IND.229 clinical trial", beaten by Table 4's DB-07 row
-    # (NCT04538742, "Phase 1b/2") under durvalumab
-    "durvalumab": ("phase_2", "Phase 1b/2"),
-    # l.281 "This is a phase 1a/b clinical trial that studied the anti-B7-H4 antibody FPA150"
-    "fpa150": ("phase_1", "phase 1a/b"),
-    # l.357 "the HER2-CAR-M CT-0508 is under evaluation in a phase 1 clinical trial"
-    "ct_0508": ("phase_1", "phase 1"),
-    # l.112 "... effective ADCC in HER2 overexpressing cell lines ..."
-    "her2bsfab": ("preclinical", "cell lines"),
-    # l.112 "The tribody exhibited ... not only in HER2-expressing models ..."
-    "her2_2_x_cd16_tribody": ("preclinical", "HER2-expressing models"),
-    # l.345 "... effective lysis of MDA-MB-453 and JIMT-1 cells *in vitro*"
-    "nkab_erbb2": ("preclinical", "in vitro"),
-    # l.359 "CAR-147 cell infusion ... in 4T1 tumor-bearing mice"
-    "car_147": ("preclinical", "mice"),
-    # l.389 "... against both T47D, an HER2+ breast cancer cell line, ... in athymic nude mice"
-    "her2_exo_t": ("preclinical", "cell line"),
-    # l.393 "Stable HEK293T cells produced DARPin G3 ... into the SK-BR-3 cell line"
-    "darpin_g3_exosomes": ("preclinical", "cell line"),
-    # l.331 "in vitro assays proved that the HER2 hCAR-T ..."
-    "headless_car_t": ("preclinical", "in vitro"),
-    # l.271 "In trastuzumab-resistant preclinical models, this BsAb outperformed ..."
-    "her2_pd_l1_bsab": ("preclinical", "preclinical"),
-    # l.271 "The BsAb exerted its effect on HER2+ mouse mammary carcinoma ..."
-    "bspd_l1xrerbb2": ("preclinical", "mouse"),
-    # l.347 "The first one analyzes NKG2D-CAR-NK92 cell infusions ..." / "The second one studies
-    # ... CAR-raNK in patients ..." (after "Two clinical trials ... (NCT05528341 and
-    # NCT05137275)")
-    "nkg2d_car_nk92": ("phase_1", "The first one"),
-    "car_rank": ("phase_1", "The second one"),
+    agent: (stage, surface) for agent, stage, surface in golden("annotations_development_stages")
 }
 
 
@@ -1476,7 +640,7 @@ def test_approval_after_an_expletive_it():
         "malignancies [1].\n",
         doc_id="made2000",
     )
-    ev = extract(source, default_vocabularies())["regulatory_events"]
+    ev = annotate(source)["regulatory_events"]
     assert [
         (r.body, r.year, r.negated, r.surface, list(r.agent_ids), r.indication)
         for r in ev.itertuples()
@@ -1562,7 +726,7 @@ def test_findings_counts_and_ratios(text, expected):
 
 
 def test_thousands_are_one_number():
-    from tidyreview.annotations import _candidates
+    from tidyreview.findings import _candidates
 
     assert [v.number for v in _candidates("It contains 20,000 molecules and 1,756 patients.")] == [
         20000.0,

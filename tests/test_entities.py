@@ -7,12 +7,13 @@ import shutil
 import pandas as pd
 import pytest
 
-from conftest import VOCABULARIES
-from tidyreview import entities
+from conftest import VOCABULARIES, golden
+from tidyreview import trials
 from tidyreview.layout import collapse
 from tidyreview.publish import validate
 from tidyreview.schemas import entities as entities_schema
 from tidyreview.source import source_from_text
+from tidyreview.stages import run_with_earlier
 
 ENTITY_TABLES = [
     "agents",
@@ -27,7 +28,7 @@ ENTITY_TABLES = [
 
 @pytest.fixture(scope="module")
 def out(source):
-    return entities.extract(source, VOCABULARIES)
+    return run_with_earlier("entities", source, VOCABULARIES)
 
 
 def flags_of(out, check: str) -> pd.DataFrame:
@@ -74,7 +75,7 @@ def made_up(tmp_path_factory):
     (vocab / "not_agents.csv").write_text("pattern,kind,reason\nCD\\d+,gene_or_protein,x\n")
     shutil.copy(VOCABULARIES / "table_layouts.yaml", vocab)
     source = source_from_text(MADE_UP)
-    return source, entities.extract(source, vocab)
+    return source, run_with_earlier("entities", source, vocab)
 
 
 def test_made_up_agent_mentions(made_up):
@@ -195,7 +196,7 @@ def links(tmp_path_factory):
     (vocab / "not_agents.csv").write_text("pattern,kind,reason\n", encoding="utf-8")
     shutil.copy(VOCABULARIES / "table_layouts.yaml", vocab)
     source = source_from_text(LINKS)
-    return source, entities.extract(source, vocab)
+    return source, run_with_earlier("entities", source, vocab)
 
 
 def _links(out, trial_id: str) -> set[tuple[str, str, str]]:
@@ -272,39 +273,16 @@ def test_study_name_misspelt_against_the_reference_list(links):
 
 
 def test_normalise_phase():
-    assert entities.normalise_phase("1b/2") == "PHASE1/PHASE2"
-    assert entities.normalise_phase("1a/b") == "PHASE1"
-    assert entities.normalise_phase("3") == "PHASE3"
-    assert entities.normalise_phase("7") is None
+    assert trials.normalise_phase("1b/2") == "PHASE1/PHASE2"
+    assert trials.normalise_phase("1a/b") == "PHASE1"
+    assert trials.normalise_phase("3") == "PHASE3"
+    assert trials.normalise_phase("7") is None
 
 
 # --- the review: tables, checked by hand ---------------------------------------------------
 
-TABLE_AGENTS = {
-    "T1": {
-        "trastuzumab", "pertuzumab", "mbs301", "zanidatamab", "palbociclib", "fulvestrant",
-        "anti_cd47", "kn026", "kn046", "zenocutuzumab", "vinorelbine",
-        "trastuzumab_emtansine", "mm_111",
-    },
-    "T2": {
-        "trastuzumab_deruxtecan", "deruxtecan", "pertuzumab", "durvalumab", "tucatinib",
-        "paclitaxel", "capivasertib", "anastrozole", "fulvestrant", "capecitabine",
-        "trastuzumab_duocarmazine", "duocarmycin", "niraparib", "arx788", "amberstatin_269",
-        "disitamab_vedotin", "mmae", "penpulimab", "a166", "duostatin_5", "mrg002",
-        "zanidatamab_zovodotin", "bdc_1001", "nivolumab", "alt_p7", "xmt_1522", "af_hpa",
-        "pf_06804103", "bay2701439", "thorium_227",
-    },
-    "T3": {
-        "tucatinib", "trastuzumab_emtansine", "trastuzumab_deruxtecan", "pyrotinib",
-        "capecitabine", "poziotinib", "epertinib", "dzd1516", "trastuzumab",
-    },
-    "T4": {
-        "pembrolizumab", "trastuzumab", "pertuzumab", "paclitaxel", "trastuzumab_emtansine",
-        "tucatinib", "capecitabine", "her2_car_m", "her2_bats", "atezolizumab", "doxorubicin",
-        "cyclophosphamide", "docetaxel", "taxane", "vinorelbine", "carboplatin", "durvalumab",
-        "trastuzumab_deruxtecan", "avelumab", "utomilumab", "monalizumab", "imm2902",
-    },
-}  # fmt: skip
+_TABLE_AGENTS = golden("entities_table_agents")
+TABLE_AGENTS = {t: {a for t2, a in _TABLE_AGENTS if t2 == t} for t, _ in _TABLE_AGENTS}
 
 
 @pytest.mark.parametrize("table_id", sorted(TABLE_AGENTS))
@@ -314,40 +292,7 @@ def test_agents_of_each_table(out, table_id):
 
 
 # Each drug cell of Tables 1-3 and each agent-group header of Table 4 -> its agent.
-DRUG_CELLS = {
-    ("T1", "MBS301"): "mbs301",
-    ("T1", "Zanidatamab (ZW25)"): "zanidatamab",
-    ("T1", "KN026"): "kn026",
-    ("T1", "Zenocutuzumab (MCLA-128)"): "zenocutuzumab",
-    ("T1", "MM-111"): "mm_111",
-    ("T2", "T-DXd"): "trastuzumab_deruxtecan",
-    ("T2", "Trastuzumab-duocarmycine (SYD985)"): "trastuzumab_duocarmazine",
-    ("T2", "ARX788"): "arx788",
-    ("T2", "Disitamab vedotin (RC48)"): "disitamab_vedotin",
-    ("T2", "A166"): "a166",
-    ("T2", "MRG002"): "mrg002",
-    ("T2", "Zanidatamab zovodotin (ZW49)"): "zanidatamab_zovodotin",
-    ("T2", "BDC-1001"): "bdc_1001",
-    ("T2", "ALT-P7"): "alt_p7",
-    ("T2", "XMT-1522"): "xmt_1522",
-    ("T2", "PF-06804103"): "pf_06804103",
-    ("T2", "Targeted thorium-227 conjugates (TTCs)/BAY2701439"): "bay2701439",
-    ("T3", "Tucatinib"): "tucatinib",
-    ("T3", "Pyrotinib"): "pyrotinib",
-    ("T3", "Pozotinib"): "poziotinib",
-    ("T3", "Epertinib (S-222611)"): "epertinib",
-    ("T3", "DZD1516"): "dzd1516",
-    ("T4", "Pembrolizumab (anti PD-1 antibody)"): "pembrolizumab",
-    ("T4", "Atezolizumab (anti-PD-L1 antibody)"): "atezolizumab",
-    ("T4", "Durvalumab (anti PD-L1 antibody)"): "durvalumab",
-    ("T4", "Avelumab (anti PD-L1 antibody)"): "avelumab",
-    ("T4", "Monalizumab (anti-NKG2A antibody)"): "monalizumab",
-    (
-        "T4",
-        "IMM2902 (HER2/SIRPα Bispecific mAb-Trap Antibody-receptor Fusion Protein)",
-    ): "imm2902",
-    ("T4", "Utomilumab (anti-CD137 antibody)"): "utomilumab",
-}
+DRUG_CELLS = {(t, cell): agent for t, cell, agent in golden("entities_drug_cells")}
 
 
 def test_every_drug_cell_resolves_to_its_agent(out):
@@ -424,32 +369,10 @@ def test_text_links(out):
 
 # Trials named in a sentence without their agent, linked through the sentences around it
 # (line of the trial's sentence; checked by hand).
+_REFERRED_LINKS = golden("entities_referred_links")
 REFERRED_LINKS = {
-    # "It remains to be evaluated if margetuximab ... In this sense, the MARGOT clinical
-    # trial (NCT04425018) is currently recruiting ..." (l.58)
-    "NCT04425018": {("margetuximab", "investigational", "previous_sentence")},
-    # "SSGJ-705 consists of an anti-HER2/anti-PD-1 BsAb ... A phase 1 clinical trial has been
-    # proposed in 2021, but recruitment has yet to begin (NCT05145179)." (l.271)
-    "NCT05145179": {("ssgj_705", "investigational", "previous_sentence")},
-    # "(NCT05528341 and NCT05137275) ... The first one analyzes NKG2D-CAR-NK92 cell infusions
-    # ... The second one studies ... CAR-raNK" (l.347)
-    "NCT05528341": {("nkg2d_car_nk92", "investigational", "ordinal_reference")},
-    "NCT05137275": {("car_rank", "investigational", "ordinal_reference")},
-    # a paragraph about one study: "a HER2-derived peptide vaccine, including nelipepimut-S
-    # (NPS) ... This study is the first randomized trial evaluating the combination of
-    # trastuzumab with vaccination ... (NCT02297698)" (l.379)
-    "NCT02297698": {
-        ("nelipepimut_s", "investigational", "single_study_paragraph"),
-        ("trastuzumab", "combination", "single_study_paragraph"),
-    },
-    # "The protocol consisted of activating dendritic cells (DCs) ... (NCT02063724)" (l.373)
-    "NCT02063724": {("her2_dc_vaccine", "investigational", "same_clause")},
-    # "One of them (NCT03740256) aims to evaluate combinatory strategies like oncolytic
-    # adenovirus plus autologous HER2-CAR-T cells" (l.325)
-    "NCT03740256": {
-        ("oncolytic_adenovirus", "investigational", "same_clause"),
-        ("her2_car_t", "combination", "same_clause"),
-    },
+    trial: {(a, role, rule) for t, a, role, rule in _REFERRED_LINKS if t == trial}
+    for trial, *_ in _REFERRED_LINKS
 }
 
 
@@ -488,54 +411,7 @@ def test_roles_are_those_of_each_evidence_row(out):
 
 # --- the review: agents in the prose ----------------------------------------------------
 
-PROSE_AGENTS = {
-    "trastuzumab": "monoclonal_antibody",
-    "pertuzumab": "monoclonal_antibody",
-    "margetuximab": "monoclonal_antibody",
-    "1e11": "monoclonal_antibody",
-    "hertuzumab": "monoclonal_antibody",
-    "mm_302": "other",
-    "inb03": "other",
-    "mbs301": "bispecific_antibody",
-    "zanidatamab": "bispecific_antibody",
-    "kn026": "bispecific_antibody",
-    "zenocutuzumab": "bispecific_antibody",
-    "ertumaxomab": "bispecific_antibody",
-    "gbr1302": "bispecific_antibody",
-    "ibi315": "bispecific_antibody",
-    "prs_343": "bispecific_antibody",
-    "imm2902": "bispecific_antibody",
-    "trastuzumab_emtansine": "antibody_drug_conjugate",
-    "trastuzumab_deruxtecan": "antibody_drug_conjugate",
-    "trastuzumab_duocarmazine": "antibody_drug_conjugate",
-    "disitamab_vedotin": "antibody_drug_conjugate",
-    "zanidatamab_zovodotin": "antibody_drug_conjugate",
-    "bay2701439": "antibody_drug_conjugate",
-    "lapatinib": "tyrosine_kinase_inhibitor",
-    "neratinib": "tyrosine_kinase_inhibitor",
-    "tucatinib": "tyrosine_kinase_inhibitor",
-    "poziotinib": "tyrosine_kinase_inhibitor",
-    "epertinib": "tyrosine_kinase_inhibitor",
-    "dzd1516": "tyrosine_kinase_inhibitor",
-    "pembrolizumab": "immune_checkpoint_inhibitor",
-    "atezolizumab": "immune_checkpoint_inhibitor",
-    "monalizumab": "immune_checkpoint_inhibitor",
-    "ezabemlimab": "immune_checkpoint_inhibitor",
-    "utomilumab": "immunostimulatory_antibody",
-    "her2_car_t": "car_t",
-    "bpx_603": "car_t",
-    "car_nk_5_28_z": "car_nk",
-    "her2_car_m": "car_m",
-    "ct_0508": "car_m",
-    "vrp_her2": "vaccine",
-    "nelipepimut_s": "vaccine",
-    "her2_exo_t": "exosome_based",
-    "mir_567_exosomes": "exosome_based",
-    "letrozole": "endocrine_therapy",
-    "palbociclib": "cdk4_6_inhibitor",
-    "capecitabine": "chemotherapy",
-    "rimiducid": "other",
-}
+PROSE_AGENTS = dict(golden("entities_prose_agents"))
 
 
 def test_prose_agents_and_modalities(out):
@@ -606,21 +482,7 @@ def test_mentions_name_the_right_construct(out, raw):
 
 
 # Mentions whose offsets and places were checked by hand against the raw file.
-AGENT_MENTIONS = [
-    # (agent_id, surface, part, section, paragraph, table, row, column, line, start, end)
-    ("1e11", "1E11", "paragraph", "2.1.1", "p007", None, None, None, 60, 10554, 10558),
-    ("her2_2_x_cd16_tribody", "(HER2)2XCD16", "paragraph", "2.1.2.d", "p018", None, None, None, 112, 20271, 20283),
-    ("zanidatamab_zovodotin", "Zanidatamab zovodotin", "paragraph", "2.1.3", "p028", None, None, None, 138, 29506, 29527),
-    ("zanidatamab_zovodotin", "Zanidatamab zovodotin", "table", "2.1.3", None, "T2", 25, 0, 178, 35137, 35158),
-    ("poziotinib", "Pozotinib", "table", "2.2", None, "T3", 5, 0, 214, 44877, 44886),
-    ("trastuzumab_emtansine", "T- DM1", "table", "3.1", None, "T4", 10, 5, 238, 49004, 49010),
-    ("trastuzumab_emtansine", "T- DM1", "table", "3.1", None, "T4", 10, 5, 238, 49048, 49054),
-    ("trastuzumab_deruxtecan", "Trastuzumab Deruxtecan", "table", "3.1", None, "T4", 22, 5, 251, 51263, 51285),
-    ("monalizumab", "Molalizumab", "table", "3.1", None, "T4", 27, 5, 256, 51836, 51847),
-    ("ibi315", "IBI315", "paragraph", "3.1", "p048", None, None, None, 271, 57205, 57211),
-    ("ibi315", "Fidasimtamab", "paragraph", "3.1", "p048", None, None, None, 271, 57212, 57224),
-    ("her2_car_t", "HER2-\n\nCAR-T", "paragraph", "4.1", "p066", None, None, None, 323, 76744, 76756),
-]  # fmt: skip
+AGENT_MENTIONS = golden("entities_agent_mentions")
 
 
 def _row(df: pd.DataFrame, start: int) -> dict:
@@ -680,31 +542,8 @@ def test_trial_facts_from_the_tables(out):
 
 # Phases and statuses the prose states for trials whose tables state none (checked by
 # hand: the sentence naming the trial, or "In this trial" / "This was" right after it).
-TEXT_PHASES = {
-    "NCT03842085": "PHASE1",  # "A phase 1 clinical trial is being conducted ..." (l.70)
-    "NCT03321981": "PHASE2",  # "Another phase 2 trial is testing Zenocutuzumab" (l.80)
-    "NCT03262935": "PHASE3",  # "the TULIP phase 3 trial (NCT03262935)" (l.126)
-    "NCT02881190": "PHASE1", "NCT03556345": "PHASE2",  # RC48 (l.132)
-    "NCT03602079": "PHASE1/PHASE2",  # A166 (l.134)
-    "NCT03821233": "PHASE1",  # ZW49 (l.138)
-    "NCT02952729": "PHASE1",  # XMT-1522 (l.144)
-    "NCT03284723": "PHASE1",  # PF-06804103 (l.146)
-    "NCT04509596": "PHASE1",  # DZD1516 (l.205)
-    "NCT05145179": "PHASE1", "NCT04162327": "PHASE1",  # SSGJ-705, IBI315 (l.271)
-    "NCT03330561": "PHASE1",  # PRS-343 (l.287)
-    "NCT03389230": "PHASE1", "NCT03696030": "PHASE1",  # "two phase 1 clinical trials" (l.321)
-    "NCT04650451": "PHASE1/PHASE2",  # BPX-603 (l.325)
-    "NCT03632941": "PHASE2",  # VRP-HER2 plus pembrolizumab (l.371)
-}  # fmt: skip
-TEXT_STATUSES = {
-    "NCT04425018": ("RECRUITING", "is currently recruiting"),  # MARGOT (l.58)
-    "NCT01097460": ("COMPLETED", "have been completed"),  # (l.82)
-    "NCT00911898": ("COMPLETED", "have been completed"),
-    "NCT05145179": ("NOT_YET_RECRUITING", "recruitment has yet to begin"),  # (l.271)
-    "NCT03696030": ("RECRUITING", "is still recruiting"),  # (l.325)
-    "NCT04650451": ("RECRUITING", "open and recruiting"),  # (l.325)
-    "NCT03383978": ("RECRUITING", "actively recruiting"),  # (l.347)
-}
+TEXT_PHASES = dict(golden("entities_text_phases"))
+TEXT_STATUSES = {t: (status, raw) for t, status, raw in golden("entities_text_statuses")}
 
 
 def test_trial_facts_from_the_prose(out):

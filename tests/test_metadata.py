@@ -54,7 +54,7 @@ def test_workflow_manifest_is_in_sync_with_the_schemas():
     assert list(committed["tables"]) == list(TABLES)
     assert committed["tables"]["quality_flags"] == [
         "structure",
-        "tables",
+        "review_tables",
         "references",
         "annotations",
         "entities",

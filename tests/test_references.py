@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 
 from conftest import records
-from tidyreview import references
+from tidyreview import reference_fields, references
 from tidyreview.benchmarks import references as bench
 from tidyreview.layout import Line
 from tidyreview.publish import validate
-from tidyreview.references import parse_entry, plain, split_entries
+from tidyreview.reference_fields import parse_entry, plain
+from tidyreview.references import split_entries
 from tidyreview.schemas.base import DOI_PATTERN
 from tidyreview.source import source_from_text
 
@@ -716,7 +717,7 @@ def test_fields_rebuild_every_entry(refs):
     """Whole list: authors, title, source and links together give back the entry's text,
     so no field swallowed or lost a neighbour's words."""
     for r in refs.values():
-        printed = references.DOI_MARKDOWN_LINK.sub(lambda m: m["target"] + ".", r["raw"])
+        printed = reference_fields.DOI_MARKDOWN_LINK.sub(lambda m: m["target"] + ".", r["raw"])
         printed = plain(re.sub(r"<(https?://[^>]+)>", r"\1", printed))
         # "Interferon- γ ." (ref 73): a space before the closing period is not kept
         assert _rebuilt(r) == printed.replace(" γ .", " γ."), r["ref_id"]
@@ -727,7 +728,7 @@ def test_every_author_is_surname_comma_initials_except_flagged_ones(refs):
         (r["ref_id"], a)
         for r in refs.values()
         for a in (r["authors"] or [])
-        if not references.AUTHOR.fullmatch(a)
+        if not reference_fields.AUTHOR.fullmatch(a)
     ]
     # Vancouver-style names (flagged) and an organisation as author of a web page
     assert odd == [(75, "Teachey DT"), (75, "Rheingold SR"), (75, "Maude SL"), (311, "NCI")]

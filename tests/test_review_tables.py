@@ -9,8 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT, VOCABULARIES, records
+from conftest import ROOT, VOCABULARIES, golden, records
 from tidyreview import review_tables as rt
+from tidyreview import table_cells, table_flags
+from tidyreview import table_layouts as tl
+from tidyreview import tidy_tables as tt
 from tidyreview.errors import SourceFormatError
 from tidyreview.layout import read_layout
 from tidyreview.publish import to_arrow, validate
@@ -75,7 +78,7 @@ def made_up(table: str, prose: str = "Nothing to see here.") -> tuple:
 
 def read(table: str, layout_data: dict, prose: str = "Nothing to see here.") -> dict:
     source, layout = made_up(table, prose)
-    return rt.read_tables(source, rt.parse_table_layouts(layout_data), layout)
+    return rt.read_tables(source, tl.parse_table_layouts(layout_data), layout)
 
 
 def rows(df: pd.DataFrame, *cols: str) -> list[tuple]:
@@ -218,7 +221,7 @@ def test_continuation_line_after_a_page_break_is_joined_to_the_previous_row():
         "NCT00000002\tPhase 1\tCompleted\t12\tdrug e"
     )
     source, layout = made_up(table)
-    out = rt.read_tables(source, rt.parse_table_layouts(STUDY_LAYOUT), layout)
+    out = rt.read_tables(source, tl.parse_table_layouts(STUDY_LAYOUT), layout)
     df = out["made_studies"]
     assert rows(df, "agent_group", "trial_id", "acronym", "treatment", "ref_ids") == [
         (
@@ -297,7 +300,7 @@ def test_malformed_identifier_is_flagged_and_a_row_without_one_is_left_out():
     ],
 )
 def test_parse_ref_ids_expands_ranges(text, ids, rest):
-    assert rt.parse_ref_ids(text) == (ids, rest)
+    assert tt.parse_ref_ids(text) == (ids, rest)
 
 
 @pytest.mark.parametrize(
@@ -311,7 +314,7 @@ def test_parse_ref_ids_expands_ranges(text, ids, rest):
     ],
 )
 def test_trailing_marker_moves_out_of_a_text_cell(text, kept, ids):
-    assert rt.split_trailing_refs(text) == (kept, ids)
+    assert tt.split_trailing_refs(text) == (kept, ids)
 
 
 @pytest.mark.parametrize(
@@ -327,7 +330,7 @@ def test_trailing_marker_moves_out_of_a_text_cell(text, kept, ids):
     ],
 )
 def test_parse_ratio(text, value, approx):
-    assert rt.parse_ratio(text) == (value, approx)
+    assert tt.parse_ratio(text) == (value, approx)
 
 
 def test_ratio_not_reported_is_null_and_an_unreadable_ratio_is_flagged():
@@ -365,7 +368,7 @@ def test_ratio_not_reported_is_null_and_an_unreadable_ratio_is_flagged():
     ],
 )
 def test_parse_phase(text, phase, raw):
-    assert rt.parse_phase(text) == (phase, raw)
+    assert tt.parse_phase(text) == (phase, raw)
 
 
 @pytest.mark.parametrize(
@@ -382,7 +385,7 @@ def test_parse_phase(text, phase, raw):
     ],
 )
 def test_parse_status(text, status):
-    assert rt.parse_status(text) == status
+    assert tt.parse_status(text) == status
 
 
 def test_typed_study_columns_and_flags_for_unmapped_values():
@@ -459,13 +462,13 @@ def test_table_without_a_layout_is_kept_cell_by_cell_and_flagged():
 def test_a_row_with_more_cells_than_the_header_is_a_source_error():
     source, layout = made_up(f"{DRUG_HEADER}\nAlphamab\t\t\tNCT00000001\t\t\t\t")
     with pytest.raises(SourceFormatError, match=r"line 10: table T1 row has 8 cells, header has 7"):
-        rt.read_tables(source, rt.parse_table_layouts(DRUG_LAYOUT), layout)
+        rt.read_tables(source, tl.parse_table_layouts(DRUG_LAYOUT), layout)
 
 
 def test_made_up_cells_rebuild_every_table_line():
     table = f"{DRUG_HEADER}\nAlpha\t \t~2\tNCT00000001\t\t x  y \t[1]\n\n\t\t\tNCT00000002\t\t\t"
     source, layout = made_up(table)
-    out = rt.read_tables(source, rt.parse_table_layouts(DRUG_LAYOUT), layout)
+    out = rt.read_tables(source, tl.parse_table_layouts(DRUG_LAYOUT), layout)
     assert_round_trip(out["table_cells"], layout, source.text)
 
 
@@ -517,23 +520,23 @@ def _bad(mutate) -> dict:
     ],
 )
 def test_layout_errors_name_the_file_and_the_key(data, key, message):
-    with pytest.raises(rt.TableLayoutError) as err:
-        rt.parse_table_layouts(data, "layouts.yaml")
+    with pytest.raises(tl.TableLayoutError) as err:
+        tl.parse_table_layouts(data, "layouts.yaml")
     text = str(err.value)
     assert text.startswith("layouts.yaml" + (f" [{key}]" if key else ""))
     assert message in text
 
 
 def test_layouts_file_missing_or_not_yaml(tmp_path):
-    with pytest.raises(rt.TableLayoutError, match="table layouts file not found"):
-        rt.load_table_layouts(tmp_path)
-    (tmp_path / rt.LAYOUTS_FILE).write_text("a: [b\n", encoding="utf-8")
-    with pytest.raises(rt.TableLayoutError, match="not valid YAML"):
-        rt.load_table_layouts(tmp_path)
+    with pytest.raises(tl.TableLayoutError, match="table layouts file not found"):
+        tl.load_table_layouts(tmp_path)
+    (tmp_path / tl.LAYOUTS_FILE).write_text("a: [b\n", encoding="utf-8")
+    with pytest.raises(tl.TableLayoutError, match="not valid YAML"):
+        tl.load_table_layouts(tmp_path)
 
 
 def test_the_projects_layouts_file_is_valid_and_names_the_four_tables():
-    specs = rt.load_table_layouts(VOCABULARIES)
+    specs = tl.load_table_layouts(VOCABULARIES)
     assert sorted(s.table for s in specs.values()) == sorted(TIDY)
     for spec in specs.values():
         assert spec.output_columns() == list(TABLES[spec.table].to_schema().columns)
@@ -560,8 +563,10 @@ def _code_literals(path: Path) -> list[str]:
 
 
 def test_the_code_knows_no_drug_trial_or_line_of_the_review(real):
-    """The rules are general: no value of the review's tables is a literal of the module."""
-    literals = _code_literals(Path(rt.__file__))
+    """The rules are general: no value of the review's tables is a literal of the stage's
+    modules."""
+    modules = (rt, tl, tt, table_cells, table_flags)
+    literals = [lit for m in modules for lit in _code_literals(Path(m.__file__))]
     cells = real["table_cells"]
     values = {v.strip() for v in cells.loc[cells["row_index"] > 0, "value"] if len(v.strip()) > 3}
     ids = {i for df in (real[t] for t in TIDY) for i in df["trial_id"]}
@@ -575,7 +580,7 @@ def test_the_code_knows_no_drug_trial_or_line_of_the_review(real):
 
 @pytest.fixture(scope="module")
 def real(source, layout):
-    return rt.read_tables(source, rt.load_table_layouts(VOCABULARIES), layout)
+    return rt.read_tables(source, tl.load_table_layouts(VOCABULARIES), layout)
 
 
 def assert_round_trip(cells: pd.DataFrame, layout, raw: str) -> None:
@@ -661,80 +666,8 @@ def _check_rows(
         assert r["end"] == (line.end if r["line"] != 246 else source.line_span(248)[1])
 
 
-# Table 1, lines 86-100, read by hand: line, target_group, drug, trial_id, combination,
-# population, ref_ids, cells_from_row_index.
-KN046 = "KN046 (bispecific antibody against PD-1 and CTLA-4)"
-KN046_POP = "Locally advanced HER2+ solid tumors and HER2+ solid tumor"
-TP, H3 = "Trastuzumab/pertuzumab", "HER2/HER3"
-ZW25 = "Zanidatamab (ZW25)"
-T1_ROWS = [
-    (88, TP, "MBS301", "NCT03842085", None, "Malignant HER2-expressing solid tumors", [44], None),
-    (89, TP, ZW25, "NCT02892123", "Chemotherapy", "HER2-expressing solid tumors", [49, 50], None),
-    (90, TP, ZW25, "NCT05035836", None, "Early HER2+ breast cancer", None, None),
-    (
-        91,
-        TP,
-        ZW25,
-        "NCT04224272",
-        "Palbociclib and fulvestrant",
-        "Advanced HER2+ breast cancer",
-        None,
-        None,
-    ),
-    (
-        92,
-        TP,
-        ZW25,
-        "NCT05027139",
-        "Anti-CD47",
-        "Solid HER2+ tumors including the HER2-low breast cancer",
-        None,
-        None,
-    ),
-    (93, TP, "KN026", "NCT04881929", "Chemotherapy", "HER2+ breast cancer", None, None),
-    (94, TP, "KN026", "NCT04521179", KN046, KN046_POP, [54], None),
-    (95, TP, "KN026", "NCT04040699", KN046, KN046_POP, [54], 8),
-    (
-        96,
-        TP,
-        "KN026",
-        "NCT04778982",
-        "Palbociclib and fulvestrant",
-        "Advanced breast cancer",
-        None,
-        None,
-    ),
-    (
-        98,
-        H3,
-        "Zenocutuzumab (MCLA-128)",
-        "NCT03321981",
-        "Trastuzumab and chemotherapy or trastuzumab and vinorelbine",
-        "HER2-low breast cancer and metastatic HER2+ breast cancer that progressed to T-DM1 treatment",
-        [61],
-        None,
-    ),
-    (
-        99,
-        H3,
-        "MM-111",
-        "NCT01097460",
-        "Trastuzumab",
-        "Advanced HER2 amplified and heregulin-positive breast cancer",
-        None,
-        None,
-    ),
-    (
-        100,
-        H3,
-        "MM-111",
-        "NCT00911898",
-        None,
-        "Advanced, refractory HER2 A \\amplified and heregulin-positive cancers",
-        None,
-        None,
-    ),
-]
+# Table 1, lines 86-100, read by hand: tests/fixtures/review_tables_t1.csv.
+T1_ROWS = golden("review_tables_t1")
 
 
 def test_table1_bispecific_antibodies_every_row(real, source, layout):
@@ -758,190 +691,8 @@ def test_table1_bispecific_antibodies_every_row(real, source, layout):
     )
 
 
-# Table 2, lines 152-183, read by hand: line, drug, payload, dar, dar_approx, dar_raw,
-# trial_id, trial_label, combination, population, ref_ids.
-DXD = ("T-DXd", "Deruxtecan (topoisomerase I inhibitor)", 8.0, True, "~8")
-SYD = (
-    "Trastuzumab-duocarmycine (SYD985)",
-    "Duocarmycine (DNA alkylating agent)",
-    2.8,
-    False,
-    "2.8",
-)
-ARX = ("ARX788", "Amberstatin 269 (microtubule inhibitor)", 2.0, False, "2")
-MMAE = "Monomethyl auristatin E (microtubule inhibitor)"
-RC48 = ("Disitamab vedotin (RC48)", MMAE, 4.0, False, "4")
-MRG = ("MRG002", MMAE, 3.8, True, "~3.8")  # payload printed on line 177, after a page break
-T2_ROWS = [
-    (153, *DXD, "NCT04784715", None, "Pertuzumab", "HER2+ metastatic breast cancer", [104]),
-    (
-        154,
-        *DXD,
-        "NCT04538742",
-        None,
-        "Durvalumab (anti-PD-L1)",
-        "HER2+ metastatic breast cancer",
-        None,
-    ),
-    (
-        155,
-        *DXD,
-        "NCT04538742",
-        None,
-        "Tucatinib",
-        "HER2+ breast cancer or HER2+ metastatic breast cancer",
-        None,
-    ),
-    (
-        155,
-        *DXD,
-        "NCT04539938",
-        None,
-        "Tucatinib",
-        "HER2+ breast cancer or HER2+ metastatic breast cancer",
-        None,
-    ),
-    (
-        156,
-        *DXD,
-        "NCT04556773",
-        None,
-        "Durvalumab, paclitaxel, capivasertib, anastrozole, fulvestrant, or capecitabine",
-        "HER2-low advanced or metastatic breast cancer",
-        None,
-    ),
-    (
-        157,
-        *SYD,
-        "NCT03262935",
-        None,
-        None,
-        "HER2+ locally advanced or metastatic breast cancer",
-        [109],
-    ),
-    (158, *SYD, "NCT01042379", "I-SPY", "Chemotherapy", "Breast cancer", None),
-    (159, *SYD, "NCT04602117", "ISPY-P1.01", "Paclitaxel", "Metastatic cancer", None),
-    (160, *SYD, "NCT04235101", None, "Niraparib (PARP inhibitor)", "Solid tumors", None),
-    (161, *ARX, "NCT01042379", None, None, "HER2+ breast cancer", [121]),
-    (162, *ARX, "NCT04829604", None, None, "HER2+ metastatic breast cancer", None),
-    (162, *ARX, "NCT02512237", None, None, "HER2+ metastatic breast cancer", None),
-    (163, *ARX, "NCT05041972", None, None, "HER2-mutated or HER2-amplified tumors", None),
-    (164, *ARX, "NCT05018676", None, None, "HER2-low breast cancer", None),
-    (165, *ARX, "NCT05018702", None, None, "Breast cancer patients with brain metastasis", None),
-    (166, *ARX, "NCT03255070", None, None, "HER2+ solid tumors", None),
-    (167, *RC48, "NCT02881190", None, None, "Advanced or metastatic HER2+ tumors", [121]),
-    (168, *RC48, "NCT05134519", None, None, "HER2+ breast cancer", None),
-    (
-        169,
-        *RC48,
-        "NCT04400695",
-        None,
-        None,
-        "Locally advanced or metastatic HER2-low breast cancer",
-        None,
-    ),
-    (
-        170,
-        *RC48,
-        "NCT05331326",
-        None,
-        None,
-        "HER2-expression metastatic breast cancer with abnormal activation of PAM pathway",
-        None,
-    ),
-    (171, *RC48, "NCT03052634", None, None, "Advanced breast cancer", None),
-    (172, *RC48, "NCT05726175", None, "Penpulimab (AK105)", "HER2-low breast cancer", None),
-    (
-        173,
-        "A166",
-        "Duo-5 (microtubule inhibitor)",
-        2.8,
-        False,
-        "2.8",
-        "NCT03602079",
-        None,
-        None,
-        "Relapsed/refractory cancers wpxpressing HER2 antigen or amplified HER2 gene",
-        [123, 124, 125],
-    ),
-    (174, *MRG, "NCT05263869", None, None, "HER2+ advanced breast cancer", None),
-    (175, *MRG, "NCT04924699", None, None, "HER2+ metastatic tumors", None),
-    (
-        177,
-        *MRG,
-        "NCT04742153",
-        None,
-        None,
-        "HER2-low locally advanced metastatic breast cancer",
-        None,
-    ),
-    (
-        178,
-        "Zanidatamab zovodotin (ZW49)",
-        "Auristatin based (microtubule inhibitor)",
-        2.0,
-        False,
-        "2",
-        "NCT03821233",
-        None,
-        None,
-        "Metastatic HER2+ tumors",
-        None,
-    ),
-    (
-        179,
-        "BDC-1001",
-        "TLR7/8 agonist",
-        None,
-        None,
-        "Not reported",
-        "NCT04278144",
-        None,
-        "Nivolumab",
-        "Advanced HER2-expressing solid tumors",
-        [128],
-    ),
-    (180, "ALT-P7", MMAE, 2.0, False, "2", "NCT03281824", None, None, "HER2+ breast cancer", [130]),
-    (
-        181,
-        "XMT-1522",
-        "Auristatin derivative (AF-HPA)",
-        12.0,
-        False,
-        "12",
-        "NCT02952729",
-        None,
-        None,
-        "Advanced HER2+ breast cancer patients",
-        [133],
-    ),
-    (
-        182,
-        "PF-06804103",
-        "Derivative of auristatin",
-        4.0,
-        False,
-        "4",
-        "NCT03284723",
-        None,
-        None,
-        "HER2+ breast cancer",
-        [136],
-    ),
-    (
-        183,
-        "Targeted thorium-227 conjugates (TTCs)/BAY2701439",
-        "Thorium-227 (cytotoxic alpha radiation)",
-        None,
-        None,
-        "Not reported",
-        "NCT04147819",
-        None,
-        None,
-        "Advanced HER2-expressing cancer",
-        None,
-    ),
-]
+# Table 2, lines 152-183, read by hand: tests/fixtures/review_tables_t2.csv.
+T2_ROWS = golden("review_tables_t2")
 
 
 def test_table2_adcs_every_row(real, source, layout):
@@ -961,47 +712,8 @@ def test_table2_adcs_every_row(real, source, layout):
     assert real["adc_trials"]["cells_from_row_index"].isna().all()
 
 
-# Table 3, lines 209-216, read by hand: line, drug, description, trial_id, combination,
-# population, ref_ids.
-TUC = ("Tucatinib", "Selective and reversible HER2 inhibitor with minimal inhibition of EGFR/HER1")
-PYR = ("Pyrotinib", "Irreversible pan-HER inhibitor")
-T3_ROWS = [
-    (210, *TUC, "NCT04457596", "T-DM1", "HER2+ breast cancer", None),
-    (210, *TUC, "NCT03975647", "T-DM1", "HER2+ breast cancer", None),
-    (210, *TUC, "NCT01983501", "T-DM1", "HER2+ breast cancer", None),
-    (210, *TUC, "NCT05323955", "T-DM1", "HER2+ breast cancer", None),
-    (211, *TUC, "NCT04539938", "T-DXd", "HER2+ breast cancer", None),
-    (211, *TUC, "NCT04538742", "T-DXd", "HER2+ breast cancer", None),
-    (212, *PYR, "NCT01937689", None, "HER2+ metastatic breast cancer", [178]),
-    (213, *PYR, "NCT02361112", "Capecitabine", "HER2+ metastatic breast cancer", [180]),
-    (
-        214,
-        "Pozotinib",
-        "Irreversible pan-HER inhibitor",
-        "NCT03429101",
-        "T-DM1",
-        "HER2+ breast cancer",
-        None,
-    ),
-    (
-        215,
-        "Epertinib (S-222611)",
-        "Reversible pan-HER inhibitor",
-        "2013-003894-87",
-        None,
-        "HER2+ tumors",
-        [192, 193, 194],
-    ),
-    (
-        216,
-        "DZD1516",
-        "Selective HER2 inhibitor",
-        "NCT04509596",
-        "Trastuzumab and capecitabine or T-DM1",
-        "Metastatic HER2+ breast cancer",
-        [196],
-    ),
-]
+# Table 3, lines 209-216, read by hand: tests/fixtures/review_tables_t3.csv.
+T3_ROWS = golden("review_tables_t3")
 
 
 def test_table3_tkis_every_row(real, source, layout):
@@ -1009,157 +721,8 @@ def test_table3_tkis_every_row(real, source, layout):
     _check_rows(real["tki_trials"], "tki_trials", cols, T3_ROWS, source, layout, "T3")
 
 
-# Table 4, lines 228-261, read by hand: line, agent_group, trial_id, acronym,
-# study_type_raw, phase, phase_raw, status, status_raw, enrollment, population, treatment,
-# ref_ids.
-PEM = "Pembrolizumab (anti PD-1 antibody)"
-ATE = "Atezolizumab (anti-PD-L1 antibody)"
-DUR = "Durvalumab (anti PD-L1 antibody)"
-AVE = "Avelumab (anti PD-L1 antibody)"
-MON = "Monalizumab (anti-NKG2A antibody)"
-IMM = "IMM2902 (HER2/SIRPα Bispecific mAb-Trap Antibody-receptor Fusion Protein)"
-UTO = "Utomilumab (anti-CD137 antibody)"
-P1OL = ("Phase 1, open label", "PHASE1", "Phase 1")
-P2OL = ("Phase 2, open label", "PHASE2", "Phase 2")
-P3DB = ("Phase 3, double blind", "PHASE3", "Phase 3")
-DONE = ("COMPLETED", "Completed")
-RECR = ("RECRUITING", "Recruiting")
-ACT = ("ACTIVE_NOT_RECRUITING", "Active, not recruiting")
-NYR = ("NOT_YET_RECRUITING", "Not yet recruiting")
-AVIATOR = (
-    "NCT03414658",
-    "AVIATOR",
-    *P2OL,
-    *RECR,
-    100,
-    "Advanced HER2+ breast cancer",
-    "Trastuzumab + vinorelbine with avelumab or avelumab + utomilumab (anti CD137)",
-    None,
-)
-T4_ROWS = [
-    (
-        230, PEM, "NCT02129556", "PANACEA", "Phase 1/2 Single arm", "PHASE1/PHASE2", "Phase 1/2", *DONE, 58,
-        "Metastatic HER2+ breast cancer, trastuzumab-resistant", "Pembrolizumab with trastuzumab", [205],
-    ),
-    (
-        231, PEM, "NCT03747120", None, "Phase 2 open-label, randomized", "PHASE2", "Phase 2", *RECR, 174,
-        "Naive patients with invasive human HER2+ breast cancer whose primary tumors are > 2 cm "
-        "and/or clinically lymph node-positive",
-        "Neoadjuvant trastuzumab, pertuzumab, and paclitaxel Arm A: trastuzumab + pertuzumab + "
-        "paclitaxel, Arm B: trastuzumab + pertuzumab + paclitaxel+ pembrolizumab or Arm C: "
-        "trastuzumab + pembrolizumab + paclitaxel.",
-        [206],
-    ),
-    (
-        232, PEM, "NCT03032107", None, "Phase 1b", "PHASE1", "Phase 1b", *ACT, 27,
-        "Metastatic HER2+ breast cancer", "Pembrolizumab + T-DM1", None,
-    ),
-    (
-        233, PEM, "NCT04789096", "TUGETHER", "Two arms, phase 2", "PHASE2", "phase 2", *NYR, 50,
-        "Women or men with HER2+, metastatic breast cancer, who have progressed since previous treatment",
-        "Pembrolizumab + tucatinib + trastuzumab (PD- L1+) or Pembrolizumab + tucatinib + "
-        "trastuzumab + capecitabine (PD-L1-)",
-        None,
-    ),
-    (
-        234, PEM, "NCT04660929", None, *P1OL, *RECR, 48,
-        "HER2+ recurrent or metastatic solid tumors", "Anti-HER2 CAR macrophages + pembrolizumab", None,
-    ),
-    (
-        235, PEM, "NCT05020860", "I- SPY trial", *P2OL, *NYR, 185, "Early HER2+ breast cancer",
-        "Neoadjuvant paclitaxel + trastuzumab + pertuzumab in combination with pembrolizumab", None,
-    ),
-    (
-        236, PEM, "NCT03272334", "Breast-47", "Phase 1/2", "PHASE1/PHASE2", "Phase 1/2", *RECR, 33,
-        "Metastatic HER2+ breast cancer",
-        "Pembrolizumab administered in combination with HER2 and CD3 bispecific antibody armed "
-        "activated T cell (BATs) infusions",
-        None,
-    ),
-    (
-        238, ATE, "NCT02924883", "KATE2", "Phase 2, double blind", "PHASE2", "Phase 2", *DONE, 133,
-        "Locally advanced or metastatic HER2+ breast cancer",
-        "Atezolizumab and trastuzumab-emtansine (T- DM1) Arm 1: T-DM1 + atezolizumab, Arm 2: T- DM1 + placebo",
-        [207],
-    ),
-    (
-        239, ATE, "NCT04740918", "KATE3", *P3DB, *RECR, 320,
-        "Locally advanced or metastatic HER2+ and PD-L1+ breast cancer who have received prior "
-        "trastuzumab- (+/- pertuzumab) and taxane-based therapies",
-        "Atezolizumab and T-DM1 Arm A: T-DM1 + placebo, Arm B: T-DM1 + atezolizumab",
-        None,
-    ),
-    (
-        240, ATE, "NCT03726879", "IMpassion050", *P3DB, *ACT, 454, "High-risk early HER2+ breast cancer",
-        "Atezolizumab or placebo in combination with neoadjuvant doxorubicin + cyclophosphamide "
-        "followed by paclitaxel + trastuzumab + pertuzumab (ddAC-PacHP) Arm 1: Atezolizumab + "
-        "ddAC-PacHP. Arm 2: placebo + ddAC-PacHP",
-        [208],
-    ),
-    (
-        241, ATE, "NCT04873362", "Astefania", *P3DB, *RECR, 1700,
-        "High risk HER2+ breast cancer following preoperative therapy",
-        "Adjuvant atezolizumab or placebo and T-DM1. Arm A: placebo + T-DM1. Arm B: Atezolizumab + T-DM1",
-        [209],
-    ),
-    (
-        242, ATE, "NCT02605915", None, *P1OL, *DONE, 98, "HER2+ and HER2- breast cancer",
-        "Atezolizumab + T-DM1 or with trastuzumab and pertuzumab (with and without docetaxel) in "
-        "patients with HER2+ breast cancer and atezolizumab + doxorubicin and cyclophosphamide in "
-        "HER2- breast cancer",
-        None,
-    ),
-    (
-        243, ATE, "NCT03417544", None, "Phase 2", "PHASE2", "Phase 2", *ACT, 33,
-        "Central nervous system metastases in patients with HER2+ breast cancer",
-        "Atezolizumab + pertuzumab + high-dose trastuzumab", None,
-    ),
-    (
-        244, ATE, "NCT03199885", None, *P3DB, *ACT, 600, "First-line metastatic HER2+ breast cancer",
-        "Arm I: pertuzumab + trastuzumab + taxane therapy + atezolizumab. Arm II: pertuzumab + "
-        "trastuzumab + taxane therapy + placebo",
-        None,
-    ),
-    (
-        245, ATE, "NCT04759248", "ATREZZO", *P2OL, *RECR, 110, "Advanced/metastatic HER2+ breast cancer",
-        "Atezolizumab + trastuzumab + vinorelbine", None,
-    ),
-    (
-        # The treatment continues on line 248, after a page break.
-        246, ATE, "NCT03595592", "APTneo", "Phase 3, open label", "PHASE3", "Phase 3", *ACT, 650,
-        "Early high-risk and locally advanced HER2+ breast cancer",
-        "Arm 1:Trastuzumab + pertuzumab + carboplatin + paclitaxel (HPCT). Arm 2: Doxorubicin + "
-        "cyclophosphamide (AC) followed by HPCT + atezolizumab, Arm 3: HPCT + atezolizumab",
-        None,
-    ),
-    (
-        250, DUR, "NCT02649686", "CCTG IND.229", *P1OL, *DONE, 15,
-        "Metastatic HER2+ breast cancer receiving trastuzumab", "Durvalumab + trastuzumab", [210],
-    ),
-    (
-        251, DUR, "NCT04538742", "DB-07", "Phase 1b/2, open label", "PHASE1/PHASE2", "Phase 1b/2", *RECR, 450,
-        "Metastatic HER2+ breast cancer",
-        "Trastuzumab Deruxtecan (T-DXd) in Combination With Other Anti-cancer Agents", None,
-    ),
-    (
-        253, AVE, "NCT01772004", "JAVELIN solid tumor", *P1OL, *DONE, 1756,
-        "Metastatic or locally advanced solid tumors", "Avelumab monotherapy to 26 HER2+ breast cancer", [211],
-    ),
-    (254, AVE, *AVIATOR),
-    (
-        256, MON, "NCT04307329", "MIMOSA", *P2OL, *ACT, 38, "Metastatic HER2+ breast cancer",
-        "Molalizumab + trastuzumab in cohort of low TILS (< 5%) or cohort of high TILS (≥ 5%)", [212],
-    ),
-    (
-        258, IMM, "NCT05076591", None, *P1OL, *RECR, 135, "Advanced solid tumors HER2+",
-        "IMM2902, dose escalation", None,
-    ),
-    (260, UTO, *AVIATOR),
-    (
-        261, UTO, "NCT03364348", None, *P1OL, *DONE, 18, "Advanced HER2+ breast cancer",
-        "Utomilumab + T-DM1 or trastuzumab", None,
-    ),
-]  # fmt: skip
+# Table 4, lines 228-261, read by hand: tests/fixtures/review_tables_t4.csv.
+T4_ROWS = golden("review_tables_t4")
 
 
 def test_table4_immunotherapy_every_row(real, source, layout):
@@ -1254,6 +817,6 @@ def test_ref_ids_resolve_to_the_reference_list_and_match_the_citations(real, sou
 
 
 def test_the_stage_reads_the_layouts_from_the_vocabularies_folder(source):
-    out = STAGES["tables"](source, VOCABULARIES)
-    assert set(out) == set(stage_tables("tables"))
-    assert (ROOT / "raw" / "vocabularies" / rt.LAYOUTS_FILE).is_file()
+    out = STAGES["review_tables"](source, VOCABULARIES, {})
+    assert set(out) == set(stage_tables("review_tables"))
+    assert (ROOT / "raw" / "vocabularies" / tl.LAYOUTS_FILE).is_file()

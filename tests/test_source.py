@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from conftest import REVIEW, SHARED_REVIEW
+from conftest import REVIEW
 from tidyreview.errors import SourceFormatError
 from tidyreview.layout import read_layout
 from tidyreview.source import discover_reviews, doc_id_from_path, load_source, source_from_text
@@ -16,8 +16,6 @@ def test_raw_review_is_byte_identical_to_the_published_source():
     data = REVIEW.read_bytes()
     assert hashlib.sha256(data).hexdigest() == SHA256
     assert len(data) == 259_808
-    if SHARED_REVIEW.exists():
-        assert data == SHARED_REVIEW.read_bytes()
 
 
 def test_citation_and_licence_sit_beside_the_review():

@@ -71,9 +71,9 @@ def built_repo(tmp_path_factory) -> Path:
 def test_manifest_code_is_the_import_graph():
     committed = json.loads((ROOT / "workflow" / "tables.json").read_text(encoding="utf-8"))
     assert committed["code"] == rule_code(STAGE_MODULES)
-    # Spot checks by hand: entities imports review_tables, which imports ctgov; the
-    # structure stage imports neither; the database rule needs no schema module.
-    assert "workflow/tidyreview/ctgov.py" in committed["code"]["entities"]
+    # Spot checks by hand: the review_tables stage imports tidy_tables, which imports
+    # ctgov; the structure stage imports neither; the database rule needs no schema module.
+    assert "workflow/tidyreview/ctgov.py" in committed["code"]["review_tables"]
     assert "workflow/tidyreview/review_tables.py" not in committed["code"]["structure"]
     assert not any(p.startswith("schemas/") for p in committed["code"]["database"])
 
@@ -87,18 +87,34 @@ def test_function_level_imports_count_only_for_the_function_a_script_calls():
 
 
 @pytest.mark.slow
-def test_editing_a_deep_module_reruns_exactly_the_rules_importing_it(built_repo):
+@pytest.mark.parametrize(
+    "module, importing, rerun_expected",
+    [
+        # findings is imported by the annotations stage only, and nothing reads its tables.
+        ("findings", {"annotations"}, {"annotations"}),
+        # citations is imported by references and (through trials) by entities;
+        # annotations reads the entities stage's interim files, so it reruns after them.
+        ("citations", {"references", "entities"}, {"references", "entities", "annotations"}),
+    ],
+)
+def test_editing_a_deep_module_reruns_exactly_the_rules_importing_it(
+    built_repo, module, importing, rerun_expected
+):
     assert rules_to_run(snakemake(built_repo, "-n")) == set()
-    module = built_repo / "workflow" / "tidyreview" / "ctgov.py"
-    original, stat = module.read_text(encoding="utf-8"), module.stat()
+    path = built_repo / "workflow" / "tidyreview" / f"{module}.py"
+    original, stat = path.read_text(encoding="utf-8"), path.stat()
     try:
-        module.write_text(original + "\n# edited\n", encoding="utf-8")
+        path.write_text(original + "\n# edited\n", encoding="utf-8")
         rerun = rules_to_run(snakemake(built_repo, "-n"))
     finally:
-        module.write_text(original, encoding="utf-8")
-        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    # ctgov is imported by review_tables only, and through it by entities and annotations.
-    assert rerun & EXTRACTION_RULES == {"review_tables", "entities", "annotations"}
+        path.write_text(original, encoding="utf-8")
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    code = json.loads((built_repo / "workflow" / "tables.json").read_text())["code"]
+    relative = f"workflow/tidyreview/{module}.py"
+    assert {rule for rule, files in code.items() if relative in files} & EXTRACTION_RULES == (
+        importing
+    )
+    assert rerun & EXTRACTION_RULES == rerun_expected
     assert {"validated_tables", "database", "report"} <= rerun
     assert rules_to_run(snakemake(built_repo, "-n")) == set()
 

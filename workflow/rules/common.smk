@@ -8,6 +8,7 @@ from snakemake.utils import validate
 from tidyreview.errors import InputError, TidyReviewError
 from tidyreview.release import clean_stale_temporaries
 from tidyreview.source import discover_reviews
+from tidyreview.stages import interim_only_tables, stage_reads
 
 validate(config, Path(workflow.basedir) / "schemas" / "config.schema.yaml")
 
@@ -89,11 +90,20 @@ def vocabulary(*names):
     return [str(p) for p in paths]
 
 
+def interim_file(stage, table):
+    return f"{OUT}/interim/{{doc_id}}/{stage}/{table}.parquet"
+
+
 def stage_outputs(stage):
-    """Named outputs of a per-document stage: one interim Parquet file per table."""
-    return {
-        t: f"{OUT}/interim/{{doc_id}}/{stage}/{t}.parquet" for t in stage_tables(stage)
-    }
+    """Named outputs of a per-document stage: one interim Parquet file per table it
+    publishes, and per table it writes only for later stages (tidyreview.stages)."""
+    tables = stage_tables(stage) + interim_only_tables(stage)
+    return {t: interim_file(stage, t) for t in tables}
+
+
+def stage_inputs(stage):
+    """Named inputs of a per-document stage: the earlier stages' interim files it reads."""
+    return {t: interim_file(earlier, t) for t, earlier in stage_reads(stage).items()}
 
 
 def interim_files(table):

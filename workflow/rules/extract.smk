@@ -36,13 +36,13 @@ rule review_tables:
     input:
         text=review_text,
         vocabularies=vocabulary("table_layouts.yaml"),
-        code=code("tables"),
+        code=code("review_tables"),
     output:
-        **stage_outputs("tables"),
+        **stage_outputs("review_tables"),
     log:
         f"{OUT}/logs/review_tables/{{doc_id}}.log",
     params:
-        stage="tables",
+        stage="review_tables",
         vocabularies=folder_of("input", "vocabularies"),
     script:
         "../scripts/stage.py"
@@ -50,6 +50,7 @@ rule review_tables:
 
 rule annotations:
     input:
+        **stage_inputs("annotations"),
         text=review_text,
         vocabularies=vocabulary(
             "agents.csv",
@@ -75,6 +76,7 @@ rule annotations:
 
 rule entities:
     input:
+        **stage_inputs("entities"),
         text=review_text,
         vocabularies=vocabulary(
             "agents.csv", "not_agents.csv", "named_studies.csv", "table_layouts.yaml"

@@ -7,8 +7,6 @@ run_stage(
     {k: v for k, v in snakemake.output.items()},  # noqa: F821
     vocabularies=getattr(snakemake.params, "vocabularies", None),  # noqa: F821
     log=snakemake.log[0],  # noqa: F821
-    vocabulary_files=[
-        *getattr(snakemake.input, "vocabularies", []),  # noqa: F821
-        *getattr(snakemake.input, "layouts", []),  # noqa: F821
-    ],
+    vocabulary_files=list(getattr(snakemake.input, "vocabularies", [])),  # noqa: F821
+    inputs={k: v for k, v in snakemake.input.items()},  # noqa: F821
 )

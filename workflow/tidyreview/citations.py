@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import patterns
 from .layout import Layout
 from .quality import Flags
 
@@ -21,11 +22,9 @@ from .quality import Flags
 BRACKET = re.compile(r"\[(?P<body>[^\[\]\n]{1,200})\]")
 # The content of a citation marker: numbers and ranges separated by commas:
 # "81,86–88", "22–25", "17, 18"
-CITATION_BODY = re.compile(
-    r"^\s*\d{1,4}(?:\s*[–—-]\s*\d{1,4})?(?:\s*[,;]\s*\d{1,4}(?:\s*[–—-]\s*\d{1,4})?)*\s*$"
-)
+CITATION_BODY = re.compile(rf"^{patterns.CITATION_BODY}$")
 # One item of a marker: a number or a range "86–88" (en dash, em dash or hyphen)
-CITATION_ITEM = re.compile(r"(?P<first>\d{1,4})(?:\s*(?P<dash>[–—-])\s*(?P<last>\d{1,4}))?")
+CITATION_ITEM = patterns.CITATION_ITEM_PARTS
 # Longest range expanded without a warning ("[1–400]" is more likely a typo).
 MAX_RANGE = 30
 
@@ -185,67 +184,78 @@ def citations_frame(layout: Layout, known_refs: Collection[int], flags: Flags) -
     markers = find_markers(layout, flags)
     _flag_outside_body(layout, markers, flags)
     rows = []
-    doc_id = layout.source.doc_id
     for index, marker in enumerate(markers, start=1):
         _check_marker(marker, flags)
-        where = layout.locate(marker.start)
-        seen: set[int] = set()
-        distinct = [(n, r) for n, r in marker.numbers if not (n in seen or seen.add(n))]
-        if len(distinct) < len(marker.numbers):
+        rows += _marker_rows(layout, marker, index, known, flags)
+    _flag_first_citation_order(rows, flags)
+    return pd.DataFrame(rows, columns=CITATION_COLUMNS)
+
+
+CITATION_COLUMNS = [
+    "doc_id",
+    "ref_id",
+    "marker",
+    "marker_index",
+    "position",
+    "n_refs",
+    "from_range",
+    "section_id",
+    "paragraph_id",
+    "table_id",
+    "caption_id",
+    "line",
+    "start",
+    "end",
+]
+
+
+def _marker_rows(
+    layout: Layout, marker: Marker, index: int, known: set[int], flags: Flags
+) -> list[dict]:
+    """One row per distinct reference a marker cites that the list has; flag the others
+    and a number cited twice."""
+    where = layout.locate(marker.start)
+    seen: set[int] = set()
+    distinct = [(n, r) for n, r in marker.numbers if not (n in seen or seen.add(n))]
+    if len(distinct) < len(marker.numbers):
+        flags.add(
+            "citation_repeated_number",
+            "warning",
+            marker.text,
+            "the marker cites the same reference twice; one row kept",
+            marker.start,
+            marker.end,
+            "citations",
+        )
+    rows = []
+    for position, (number, from_range) in enumerate(distinct, start=1):
+        if number not in known:
             flags.add(
-                "citation_repeated_number",
-                "warning",
+                "citation_missing_reference",
+                "error",
                 marker.text,
-                "the marker cites the same reference twice; one row kept",
+                f"cites reference {number}, which is not in the reference list",
                 marker.start,
                 marker.end,
                 "citations",
             )
-        for position, (number, from_range) in enumerate(distinct, start=1):
-            if number not in known:
-                flags.add(
-                    "citation_missing_reference",
-                    "error",
-                    marker.text,
-                    f"cites reference {number}, which is not in the reference list",
-                    marker.start,
-                    marker.end,
-                    "citations",
-                )
-                continue
-            rows.append(
-                {
-                    "doc_id": doc_id,
-                    "ref_id": number,
-                    "marker": marker.text,
-                    "marker_index": index,
-                    "position": position,
-                    "n_refs": len(distinct),
-                    "from_range": from_range,
-                    "section_id": where.section_id,
-                    "paragraph_id": where.paragraph_id,
-                    "table_id": where.table_id,
-                    "caption_id": where.caption_id,
-                    "line": layout.source.line_of(marker.start),
-                    "start": marker.start,
-                    "end": marker.end,
-                }
-            )
-    _flag_first_citation_order(rows, flags)
-    columns = [
-        "doc_id",
-        "ref_id",
-        "marker",
-        "marker_index",
-        "position",
-        "n_refs",
-        "from_range",
-        "section_id",
-        "paragraph_id",
-        "table_id",
-        "caption_id",
-        "line",
-        "start",
-        "end",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+            continue
+        rows.append(
+            {
+                "doc_id": layout.source.doc_id,
+                "ref_id": number,
+                "marker": marker.text,
+                "marker_index": index,
+                "position": position,
+                "n_refs": len(distinct),
+                "from_range": from_range,
+                "section_id": where.section_id,
+                "paragraph_id": where.paragraph_id,
+                "table_id": where.table_id,
+                "caption_id": where.caption_id,
+                "line": layout.source.line_of(marker.start),
+                "start": marker.start,
+                "end": marker.end,
+            }
+        )
+    return rows

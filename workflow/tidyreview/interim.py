@@ -22,3 +22,24 @@ def write_interim(df: pd.DataFrame, path: str | Path) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, tmp)
     replace_atomically(tmp, path)
+
+
+def _as_frame(table: pa.Table) -> pd.DataFrame:
+    """Return an interim table as the stage made it: list cells as Python lists."""
+    df = table.to_pandas()
+    for column in df.columns:
+        if df[column].dtype == object:
+            df[column] = [v.tolist() if hasattr(v, "tolist") else v for v in df[column]]
+    return df
+
+
+def read_interim(path: str | Path) -> pd.DataFrame:
+    """Read one interim table written by an earlier stage (see `write_interim`)."""
+    return _as_frame(pq.read_table(path))
+
+
+def round_trip(df: pd.DataFrame) -> pd.DataFrame:
+    """Return `df` as a later stage reads it back from its interim file (in memory)."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), sink)
+    return _as_frame(pq.read_table(pa.BufferReader(sink.getvalue())))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import SourceFormatError
+from .patterns import CITATION_MARKER  # headings never carry one
 from .source import Source
 
 # "2.1.3. Antibody-Drug Conjugates (ADCs)" -> number "2.1.3", title "Antibody-Drug ..."
@@ -28,8 +29,6 @@ REFERENCES_HEADING = re.compile(r"^\s*References\s*$")
 TERMINAL = re.compile(r"[.!?:;][\"'”’)\]]*$")
 # A sentence break inside a line: "... tumors. This ..."
 SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z(]")
-# An in-text citation "[12]" or "[3,4]": headings never carry them.
-HAS_CITATION = re.compile(r"\[\d")
 # Words that follow a suspended hyphen ("homo- or heterodimerize").
 SUSPENDED_HYPHEN_NEXT = frozenset({"or", "and", "nor", "to", "and/or"})
 
@@ -233,7 +232,7 @@ def _numbered_heading(block: Block, known: dict[str, Heading], last_top: int) ->
     m = NUMBERED_HEADING.match(block.text)
     if not m or len(m["title"]) > MAX_HEADING_CHARS or m["title"].endswith("."):
         return None
-    if HAS_CITATION.search(m["title"]) or SENTENCE_BREAK.search(m["title"]):
+    if CITATION_MARKER.search(m["title"]) or SENTENCE_BREAK.search(m["title"]):
         return None
     parts = m["number"].split(".")
     if len(parts) == 1:
@@ -248,7 +247,7 @@ def _is_subheading(block: Block, previous: Block | None, following: Block | None
     text = block.text.strip()
     if len(text) > MAX_HEADING_CHARS or TERMINAL.search(text):
         return False
-    if HAS_CITATION.search(text) or SENTENCE_BREAK.search(text) or not text[0].isupper():
+    if CITATION_MARKER.search(text) or SENTENCE_BREAK.search(text) or not text[0].isupper():
         return False
     if (
         previous is not None
@@ -276,129 +275,162 @@ def read_layout(source: Source) -> Layout:
             "no recognisable section headings: expected a line such as '1. Introduction' "
             "(a number, a period, a space and a title) on its own between blank lines",
         )
-
-    headings: list[Heading] = []
-    known: dict[str, Heading] = {}
-    paragraphs: list[Paragraph] = []
-    captions: list[Caption] = []
-    tables: list[TableBlock] = []
-    back: list[Block] = []
-    reference_lines: list[Line] = []
-    last_top = 0
-    current_numbered: Heading | None = None
-    current: Heading | None = None
-    sub_counts: dict[str, int] = {}
-    open_paragraph: Paragraph | None = None  # may still continue after a page break
-    previous_kind = "heading"
-    state = "body"
-
+    body = _BodyReader(source)
     for i in range(first, len(blocks)):
-        block = blocks[i]
         following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if state == "references":
+        body.read(blocks[i], blocks[i - 1], following)
+    return body.layout(blocks, first)
+
+
+class _BodyReader:
+    """Reads the blocks from the first numbered heading on: headings, paragraphs, captions
+    and tables, then the reference list and the back matter."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.headings: list[Heading] = []
+        self.known: dict[str, Heading] = {}
+        self.paragraphs: list[Paragraph] = []
+        self.captions: list[Caption] = []
+        self.tables: list[TableBlock] = []
+        self.back: list[Block] = []
+        self.reference_lines: list[Line] = []
+        self.last_top = 0
+        self.current_numbered: Heading | None = None
+        self.current: Heading | None = None
+        self.sub_counts: dict[str, int] = {}
+        self.open_paragraph: Paragraph | None = None  # may still continue after a page break
+        self.previous_kind = "heading"
+        self.state = "body"
+
+    def read(self, block: Block, previous: Block, following: Block | None) -> None:
+        """Take one block: the first rule that recognises it files it."""
+        if self._after_body(block):
+            return
+        for rule in (self._heading, self._back_matter, self._caption, self._table):
+            if rule(block):
+                return
+        if self._subheading(block, previous, following):
+            return
+        self._paragraph(block)
+
+    def _after_body(self, block: Block) -> bool:
+        """The reference list and what follows it."""
+        if self.state == "references":
             if LABELLED.match(block.lines[0].text) and not block.lines[0].text[:1].isdigit():
-                state = "back"
+                self.state = "back"
             else:
-                reference_lines.extend(block.lines)
-                continue
+                self.reference_lines.extend(block.lines)
+                return True
         if block.is_single_line and REFERENCES_HEADING.match(block.text):
-            state = "references"
-            back.append(block)
-            continue
-        if state == "back":
-            back.append(block)
-            continue
+            self.state = "references"
+            self.back.append(block)
+            return True
+        if self.state == "back":
+            self.back.append(block)
+            return True
+        return False
 
-        m = _numbered_heading(block, known, last_top)
-        if m is not None:
-            number = m["number"]
-            parent = number.rsplit(".", 1)[0] if "." in number else None
-            heading = Heading(number, number, m["title"], number.count(".") + 1, parent, block)
-            headings.append(heading)
-            known[number] = heading
-            current_numbered = current = heading
-            if parent is None:
-                last_top = int(number)
-            open_paragraph, previous_kind = None, "heading"
-            continue
+    def _heading(self, block: Block) -> bool:
+        m = _numbered_heading(block, self.known, self.last_top)
+        if m is None:
+            return False
+        number = m["number"]
+        parent = number.rsplit(".", 1)[0] if "." in number else None
+        heading = Heading(number, number, m["title"], number.count(".") + 1, parent, block)
+        self.headings.append(heading)
+        self.known[number] = heading
+        self.current_numbered = self.current = heading
+        if parent is None:
+            self.last_top = int(number)
+        self.open_paragraph, self.previous_kind = None, "heading"
+        return True
 
-        if open_paragraph is None and LABELLED.match(block.lines[0].text):
-            # "Author Contributions: ..." after the last section: the back matter begins.
-            state = "back"
-            back.append(block)
-            continue
+    def _back_matter(self, block: Block) -> bool:
+        """ "Author Contributions: ..." after the last section: the back matter begins."""
+        if self.open_paragraph is not None or not LABELLED.match(block.lines[0].text):
+            return False
+        self.state = "back"
+        self.back.append(block)
+        return True
 
+    def _caption(self, block: Block) -> bool:
         c = CAPTION.match(block.lines[0].text) if block.is_single_line else None
-        if c is not None:
-            caption = Caption(
-                c["kind"].lower(), int(c["number"]), block.text.strip(), block, current.section_id
+        if c is None:
+            return False
+        caption = Caption(
+            c["kind"].lower(), int(c["number"]), block.text.strip(), block, self.current.section_id
+        )
+        self.captions.append(caption)
+        if caption.kind == "table":
+            self.tables.append(TableBlock(caption))
+        self.open_paragraph, self.previous_kind = None, "caption"
+        return True
+
+    def _table(self, block: Block) -> bool:
+        if not block.is_tabular:
+            return False
+        if not self.tables:
+            raise SourceFormatError(
+                self.source.path,
+                "tab-separated lines before any 'Table N.' caption",
+                line=block.first_line,
             )
-            captions.append(caption)
-            if caption.kind == "table":
-                tables.append(TableBlock(caption))
-            open_paragraph, previous_kind = None, "caption"
-            continue
+        self.tables[-1].lines.extend(block.lines)
+        self.open_paragraph, self.previous_kind = None, "table"
+        return True
 
-        if block.is_tabular:
-            if not tables:
-                raise SourceFormatError(
-                    source.path,
-                    "tab-separated lines before any 'Table N.' caption",
-                    line=block.first_line,
-                )
-            tables[-1].lines.extend(block.lines)
-            open_paragraph, previous_kind = None, "table"
-            continue
-
-        previous = blocks[i - 1]
-        if previous_kind in ("heading", "caption", "table"):
+    def _subheading(self, block: Block, previous: Block | None, following: Block | None) -> bool:
+        if self.previous_kind in ("heading", "caption", "table"):
             previous = None  # a heading may directly follow another heading or a table
-        if open_paragraph is None and _is_subheading(block, previous, following):
-            parent = current_numbered
-            sub_counts[parent.section_id] = sub_counts.get(parent.section_id, 0) + 1
-            letter = _letters(sub_counts[parent.section_id])
-            heading = Heading(
-                f"{parent.section_id}.{letter}",
-                None,
-                block.text.strip(),
-                parent.level + 1,
-                parent.section_id,
-                block,
-            )
-            headings.append(heading)
-            current = heading
-            previous_kind = "heading"
-            continue
+        if self.open_paragraph is not None or not _is_subheading(block, previous, following):
+            return False
+        parent = self.current_numbered
+        self.sub_counts[parent.section_id] = self.sub_counts.get(parent.section_id, 0) + 1
+        letter = _letters(self.sub_counts[parent.section_id])
+        heading = Heading(
+            f"{parent.section_id}.{letter}",
+            None,
+            block.text.strip(),
+            parent.level + 1,
+            parent.section_id,
+            block,
+        )
+        self.headings.append(heading)
+        self.current = heading
+        self.previous_kind = "heading"
+        return True
 
-        if open_paragraph is not None:
-            open_paragraph.parts.append(block)
+    def _paragraph(self, block: Block) -> None:
+        if self.open_paragraph is not None:
+            self.open_paragraph.parts.append(block)
         else:
-            open_paragraph = Paragraph([block], current.section_id)
-            paragraphs.append(open_paragraph)
-        previous_kind = "paragraph"
+            self.open_paragraph = Paragraph([block], self.current.section_id)
+            self.paragraphs.append(self.open_paragraph)
+        self.previous_kind = "paragraph"
         if TERMINAL.search(block.text.rstrip()):
-            open_paragraph = None
+            self.open_paragraph = None
 
-    for number, p in enumerate(paragraphs, start=1):
-        p.paragraph_id = f"p{number:03d}"
-    body_start = blocks[first].start
-    body_blocks_end = [p.end for p in paragraphs] + [h.block.end for h in headings]
-    body_blocks_end += [t.lines[-1].end for t in tables if t.lines]
-    body_blocks_end += [c.block.end for c in captions]
-    body_end = max(body_blocks_end)
-    _close_sections(headings, paragraphs, captions, tables)
-    return Layout(
-        source,
-        blocks[:first],
-        headings,
-        paragraphs,
-        captions,
-        tables,
-        back,
-        reference_lines,
-        body_start,
-        body_end,
-    )
+    def layout(self, blocks: list[Block], first: int) -> Layout:
+        """The layout read, paragraphs numbered and sections closed."""
+        for number, p in enumerate(self.paragraphs, start=1):
+            p.paragraph_id = f"p{number:03d}"
+        body_blocks_end = [p.end for p in self.paragraphs] + [h.block.end for h in self.headings]
+        body_blocks_end += [t.lines[-1].end for t in self.tables if t.lines]
+        body_blocks_end += [c.block.end for c in self.captions]
+        _close_sections(self.headings, self.paragraphs, self.captions, self.tables)
+        return Layout(
+            self.source,
+            blocks[:first],
+            self.headings,
+            self.paragraphs,
+            self.captions,
+            self.tables,
+            self.back,
+            self.reference_lines,
+            blocks[first].start,
+            max(body_blocks_end),
+        )
 
 
 def _letters(n: int) -> str:

@@ -84,17 +84,28 @@ def run_stage(
     vocabularies: str | None = None,
     log: str | None = None,
     vocabulary_files: list[str] | None = None,
+    inputs: dict[str, str] | None = None,
 ) -> None:
     """Extract one document's tables for `stage` into interim Parquet files, after checking
-    the vocabulary files it reads (`vocabulary_files`) are present and not empty."""
+    the vocabulary files it reads (`vocabulary_files`) are present and not empty, reading
+    the interim files of earlier stages it needs from `inputs` ({table: path}; other named
+    inputs of the rule are ignored)."""
     from .inputs import check_vocabularies
-    from .interim import write_interim
-    from .stages import STAGES
+    from .interim import read_interim, write_interim
+    from .stages import STAGES, stage_reads
 
     with reported(stage, log) as lines:
         check_vocabularies(vocabulary_files or [])
         source = load_source(source_path)
-        frames = STAGES[stage](source, Path(vocabularies or "raw/vocabularies"))
+        paths = inputs or {}
+        missing = sorted(set(stage_reads(stage)) - set(paths))
+        if missing:
+            raise TidyReviewError(f"stage {stage} was given no interim file for {missing}")
+        frames = STAGES[stage](
+            source,
+            Path(vocabularies or "raw/vocabularies"),
+            {table: read_interim(paths[table]) for table in stage_reads(stage)},
+        )
         for table, path in outputs.items():
             if table not in frames:
                 raise TidyReviewError(f"stage {stage} produced no table {table} for {source.path}")

@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable
 
 from tidyreview.layout import read_layout
-from tidyreview.references import parse_entry, split_entries
+from tidyreview.reference_fields import parse_entry
+from tidyreview.references import split_entries
 from tidyreview.source import load_source
 
 # ref_id -> (first author as printed, year, DOI), typed from the source lines; checked

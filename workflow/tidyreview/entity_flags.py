@@ -1,0 +1,411 @@
+"""Quality flags of the entities stage: drug-like names the lexicon lacks, malformed
+identifiers, table drugs naming no agent, agents and studies spelt several ways, trials
+listed in a table but never in the prose (or the other way round), facts that differ
+between places, "(Table N)" pointing at the wrong table, and study names the reference
+list spells otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+import pandas as pd
+
+from .agent_mentions import Mention, Scan, cell_text, overlaps
+from .errors import SourceFormatError
+from .layout import collapse
+from .lexicon import AGENTS_FILE, NOT_AGENTS_FILE, alias_key
+from .patterns import MALFORMED_NCT, TRIAL_ID
+from .quality import Flags
+from .references import split_entries
+from .sentences import Sentence
+from .trial_agents import DRUG_COLUMNS
+from .trials import STUDY_NAME, Fact, TrialNames
+
+# Drug-like names (a recall safety net):
+# International Nonproprietary Name stems of the agent classes the review covers:
+# "margetuximab", "poziotinib", "palbociclib", "niraparib", "capivasertib", ...
+INN_STEM_NAME = re.compile(
+    r"(?<![\w-])[A-Za-z][a-z]{2,}(?:mab|tinib|ciclib|parib|sertib|lisib|rafenib|zomib|"
+    r"platin|taxel|rubicin|strant|trozole|citabine|leucel|tecan|vedotin)(?![\w])"
+)
+# A development code: capitals, an optional hyphen, at least two digits, an optional
+# letter and an optional hyphenated number ("MM-302", "KN026", "SSGJ-609A", "CCT303-406").
+DEVELOPMENT_CODE = re.compile(r"(?<![\w-])[A-Z]{1,5}-?\d{2,}[A-Z]?(?:-\d+)?(?!\w)")
+# "(Table 1)"
+TABLE_REFERENCE = re.compile(r"\(Table\s+(?P<number>\d+)\)")
+
+
+def check_all(
+    scan: Scan,
+    names: TrialNames,
+    links: tuple[list[dict], list[dict]],
+    facts: list[Fact],
+    trials: pd.DataFrame,
+    flags: Flags,
+) -> None:
+    """Raise every check of the module, in a fixed order (the flags' ids follow it)."""
+    unknown_name_flags(scan, names, flags)
+    malformed_id_flags(scan, flags)
+    drug_cell_flags(scan, flags)
+    spelling_flags(scan, flags)
+    study_flags(names, flags)
+    coverage_flags(scan, names, links, trials, flags)
+    fact_flags(scan, facts, flags)
+    table_reference_flags(scan, names, flags)
+    reference_spelling_flags(scan, names, flags)
+
+
+def unknown_name_flags(scan: Scan, names: TrialNames, flags: Flags) -> None:
+    """Drug-like names the lexicon lacks and nobody has decided about."""
+    known = [(m.start, m.end) for m in scan.agent_mentions + scan.id_mentions]
+    known += [(m.start, m.end) for m in names.study_mentions]
+    seen: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for r in scan.regions:
+        for pattern in (INN_STEM_NAME, DEVELOPMENT_CODE):
+            for m in pattern.finditer(scan.raw, r.start, r.end):
+                if overlaps(m.start(), m.end(), known) or scan.not_agents.decided(m.group()):
+                    continue
+                if MALFORMED_NCT.fullmatch(m.group()):
+                    continue  # an identifier: malformed_id_flags reports it
+                seen[m.group()].append((m.start(), m.end()))
+    for name, spans in seen.items():
+        flags.add(
+            "unknown_drug_like_name",
+            "warning",
+            name,
+            f"looks like a drug name or development code but is neither in {AGENTS_FILE} "
+            f"nor decided in {NOT_AGENTS_FILE} ({len(spans)} occurrence(s))",
+            spans[0][0],
+            spans[0][1],
+            table_name="agent_mentions",
+        )
+
+
+def malformed_id_flags(scan: Scan, flags: Flags) -> None:
+    """NCT numbers of the wrong length in the prose (the tables stage checks its cells)."""
+    for r in scan.regions:
+        if r.table_id:
+            continue  # the tables stage checks its cells
+        for m in MALFORMED_NCT.finditer(scan.raw, r.start, r.end):
+            if not TRIAL_ID.fullmatch(m.group()):
+                flags.add(
+                    "malformed_trial_id",
+                    "warning",
+                    m.group(),
+                    "NCT identifiers have 8 digits; kept out of trials",
+                    m.start(),
+                    m.end(),
+                    table_name="trial_mentions",
+                )
+
+
+def drug_cell_flags(scan: Scan, flags: Flags) -> None:
+    """Every drug cell of the tables must resolve to an agent."""
+    matcher = scan.lexicon.matcher()
+    seen = set()
+    for name, df in scan.view.tidy.items():
+        for column in DRUG_COLUMNS:
+            if column not in df.columns:
+                continue
+            for row in df.to_dict("records"):
+                value = cell_text(row[column])
+                if value is None or value in seen:
+                    continue
+                seen.add(value)
+                if not matcher.find(value):
+                    flags.add(
+                        "table_drug_unresolved",
+                        "error",
+                        value,
+                        f"{name}.{column} names no agent of {AGENTS_FILE}",
+                        int(row["start"]),
+                        int(row["end"]),
+                        table_name=name,
+                    )
+
+
+def spelling_flags(scan: Scan, flags: Flags) -> None:
+    """An agent written two ways that differ by a letter or two (not case or hyphens)."""
+    already = set()
+    if scan.view.flags is not None:
+        already = {
+            (int(f.start), int(f.end)) for f in scan.view.flags.itertuples() if pd.notna(f.start)
+        }
+    by_alias: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    for m in scan.agent_mentions:
+        by_alias[(m.entity, m.alias)].append(m)
+    for agent in scan.lexicon.agents.values():
+        words = [a for a in agent.aliases if alias_key(a).isalpha() and len(alias_key(a)) >= 6]
+        for i, a in enumerate(words):
+            for b in words[i + 1 :]:
+                ka, kb = alias_key(a), alias_key(b)
+                if edit_distance(ka, kb) > 2 or ka.rstrip("s") == kb.rstrip("s"):
+                    continue  # different names, or a plural
+                ma, mb = by_alias[(agent.agent_id, a)], by_alias[(agent.agent_id, b)]
+                rare, common = sorted((ma, mb), key=len)
+                if not rare:
+                    continue
+                first = rare[0]
+                if (first.start, first.end) in already:
+                    continue  # the tables stage flagged this very spelling
+                flags.add(
+                    "agent_spelling_variant",
+                    "warning",
+                    first.surface,
+                    f"{agent.name} ({agent.agent_id}) is written {first.surface!r} "
+                    f"{len(rare)} time(s) ({_where(rare)}) and {common[0].surface!r} "
+                    f"{len(common)} time(s) ({_where(common)}); kept as written",
+                    first.start,
+                    first.end,
+                    table_name="agent_mentions",
+                )
+
+
+def study_flags(names: TrialNames, flags: Flags) -> None:
+    """A study tied to several identifiers; a study written several ways."""
+    for st in names.studies.values():
+        if len(st.trial_ids) > 1:
+            f = min(st.mentions, key=lambda m: m.start)
+            flags.add(
+                "study_name_several_ids",
+                "warning",
+                st.name,
+                f"the document ties {st.name!r} to {len(st.trial_ids)} identifiers "
+                f"({', '.join(st.trial_ids)}); named_studies.trial_id keeps the first",
+                f.start,
+                f.end,
+                table_name="named_studies",
+            )
+        forms = {}
+        for m in st.mentions:
+            forms.setdefault(re.sub(r"\s+", "", m.surface), m)
+        if len(forms) > 1:
+            m = sorted(forms.values(), key=lambda m: m.start)[1]
+            flags.add(
+                "study_name_variant",
+                "info",
+                collapse(m.surface),
+                f"study written {len(forms)} ways: "
+                + ", ".join(repr(collapse(x.surface)) for x in forms.values())
+                + "; one named_studies row",
+                m.start,
+                m.end,
+                table_name="named_studies",
+            )
+
+
+def coverage_flags(
+    scan: Scan,
+    names: TrialNames,
+    links: tuple[list[dict], list[dict]],
+    trials: pd.DataFrame,
+    flags: Flags,
+) -> None:
+    """Trials in a table never named in the prose; prose trials of a table's drug
+    missing from that table."""
+    for t in trials.itertuples(index=False):
+        if len(t.table_ids) and not t.in_prose:
+            flags.add(
+                "table_trial_not_in_prose",
+                "info",
+                t.trial_id,
+                f"listed in {', '.join(t.table_ids)} but the prose never names it "
+                "(by identifier or study name)",
+                int(t.first_start),
+                int(t.first_start) + len(t.trial_id),
+                table_name="trials",
+            )
+    table_trials = {t.trial_id: set(t.table_ids) for t in trials.itertuples(index=False)}
+    drug_tables: dict[str, set[str]] = defaultdict(set)
+    table_links, text_links = links
+    for link in table_links:
+        if link["role"] == "investigational":
+            drug_tables[link["agent_id"]].add(link["table_id"])
+    reported = set()
+    for link in text_links:
+        if link["role"] != "investigational":
+            continue
+        missing = drug_tables.get(link["agent_id"], set()) - table_trials.get(
+            link["trial_id"], set()
+        )
+        key = (link["trial_id"], link["agent_id"])
+        if missing and key not in reported:
+            reported.add(key)
+            ref = next(
+                m
+                for t, m in names.refs
+                if t == link["trial_id"] and link["start"] <= m.start < link["end"]
+            )
+            name = scan.lexicon.agents[link["agent_id"]].name
+            flags.add(
+                "prose_trial_not_in_table",
+                "info",
+                link["trial_id"],
+                f"the prose names this trial of {name}, which {', '.join(sorted(missing))} "
+                "lists, but that table does not include it",
+                ref.start,
+                ref.end,
+                table_name="trials",
+            )
+
+
+def fact_flags(scan: Scan, facts: list[Fact], flags: Flags) -> None:
+    """The same trial with different phases or statuses (anywhere) or enrollments
+    (text vs text, table vs table; the tables stage compares table counts with the
+    prose)."""
+    facts = list(facts)
+    for df in scan.view.tidy.values():
+        for row in df.to_dict("records"):
+            for field_name in ("phase", "status", "enrollment"):
+                value = row.get(field_name)
+                if value is None or pd.isna(value):
+                    continue
+                wording = row.get(f"{field_name}_raw") or str(value)
+                facts.append(
+                    Fact(
+                        row["trial_id"],
+                        field_name,
+                        str(value),
+                        str(wording),
+                        int(row["start"]),
+                        int(row["end"]),
+                        f"table {row['table_id']}",
+                    )
+                )
+    groups: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    for f in facts:
+        groups[(f.key, f.field)].append(f)
+    for (key, field_name), group in groups.items():
+        values = {f.value for f in group}
+        if len(values) < 2:
+            continue
+        places = {f.where for f in group}
+        if field_name == "enrollment" and "text" in places and len(places) > 1:
+            continue  # table vs prose counts: the tables stage's check
+        group.sort(key=lambda f: f.start)
+        shown = "; ".join(
+            f"{f.value} ({f.where} line {scan.source.line_of(f.start)}: {f.wording!r}"
+            + (f", via {f.via}" if f.via else "")
+            + ")"
+            for f in group
+        )
+        subject = key.removeprefix("study:")
+        conflicting = next(f for f in group if f.value != group[0].value)
+        flags.add(
+            "trial_fact_conflict",
+            "warning",
+            subject,
+            f"{field_name} of {subject} differs between places: {shown}",
+            conflicting.start,
+            conflicting.end,
+            table_name="trials",
+        )
+
+
+def table_reference_flags(scan: Scan, names: TrialNames, flags: Flags) -> None:
+    """'(Table N)' in a sentence whose trials or agents are all in another table."""
+    contents: dict[str, dict[str, set[str]]] = defaultdict(
+        lambda: {"trials": set(), "agents": set()}
+    )
+    for m in scan.id_mentions:
+        if m.region.table_id:
+            contents[m.region.table_id]["trials"].add(m.entity)
+    for m in scan.agent_mentions:
+        if m.region.table_id:
+            contents[m.region.table_id]["agents"].add(m.entity)
+    refs = names.refs
+    previous: Sentence | None = None
+    for s in scan.sentences:
+        for m in TABLE_REFERENCE.finditer(s.text):
+            table_id = f"T{m['number']}"
+            if table_id not in contents:
+                continue
+            for candidate in (s, previous):
+                if candidate is None or candidate.unit is not s.unit:
+                    continue
+                trials = {t for t, r in refs if candidate.start <= r.start < candidate.stop}
+                agents = set(
+                    scan.products(
+                        [a.entity for a in scan.sentence_mentions(candidate, scan.agent_mentions)]
+                    )
+                )
+                kind, named = ("trials", trials) if trials else ("agents", agents)
+                if not named:
+                    continue
+                if named & contents[table_id][kind]:
+                    break
+                elsewhere = sorted(t for t, c in contents.items() if named & c[kind])
+                if elsewhere:
+                    start, end = s.raw_span(m.start(), m.end())
+                    flags.add(
+                        "table_reference_mismatch",
+                        "warning",
+                        m.group(),
+                        f"the sentence points to {table_id}, which lists none of the "
+                        f"{kind} it names ({', '.join(sorted(named))}); they are in "
+                        f"{', '.join(elsewhere)}",
+                        start,
+                        end,
+                        table_name="trials" if kind == "trials" else "agent_mentions",
+                    )
+                break
+        previous = s
+
+
+def reference_spelling_flags(scan: Scan, names: TrialNames, flags: Flags) -> None:
+    """A study name the reference list never writes, one or two letters away from a
+    name-like word it does ("SorTHER" in the text, "ShortHER" in a reference title)."""
+    try:
+        entries = split_entries(scan.layout.reference_lines, scan.source.path)
+    except SourceFormatError:
+        return  # the references stage reports a reference list it cannot read
+    words: dict[str, tuple[str, int]] = {}
+    for entry in entries:
+        for m in STUDY_NAME.finditer(entry.text):
+            for word in m.group().split():
+                words.setdefault(alias_key(word), (word, entry.number))
+    for st in names.studies.values():
+        key = alias_key(st.name)
+        if key in words or len(key) < 5:
+            continue
+        close = [
+            (word, number)
+            for other, (word, number) in words.items()
+            if abs(len(other) - len(key)) <= 2
+            and len(other) >= 5
+            and 0 < edit_distance(key, other) <= 2
+            and not (other.rstrip("s") == key.rstrip("s"))
+            and re.sub(r"\d", "", other) != re.sub(r"\d", "", key)  # KATE2 / KATE3
+        ]
+        if not close:
+            continue
+        first = min(st.mentions, key=lambda m: m.start)
+        shown = ", ".join(f"{w!r} (reference {n})" for w, n in close)
+        flags.add(
+            "study_name_unlike_reference",
+            "warning",
+            st.name,
+            f"the reference list never writes {st.name!r} but writes {shown}, one or two "
+            "letters away: probably the same study misspelt; kept as written",
+            first.start,
+            first.end,
+            table_name="named_studies",
+        )
+
+
+def _where(mentions: list[Mention]) -> str:
+    places = Counter(m.region.table_id or m.region.part for m in mentions)
+    return ", ".join(f"{p} x{n}" if n > 1 else p for p, n in sorted(places.items()))
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Return the Levenshtein distance between two short strings."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
