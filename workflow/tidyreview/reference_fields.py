@@ -398,7 +398,8 @@ def _read_authors_and_title(head: str, parsed: Parsed) -> None:
         parsed.doubt(
             "reference_latex_markup",
             "info",
-            f"title written with LaTeX markup ({_strip_end(title)!r}); symbols converted",
+            # Quoted as printed, not repr(): a repr would double every backslash.
+            f"title written with LaTeX markup ('{_strip_end(title)}'); symbols converted",
         )
     if parsed.title:
         rep = REPEATED_WORDS.search(parsed.title)

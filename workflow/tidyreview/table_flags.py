@@ -50,7 +50,7 @@ def cell_flags(flags: Flags, rows: list[TableRow], table_name: str | None) -> No
                     "stray_character",
                     "warning",
                     cell.value[a:b],
-                    f"character {m.group(0)!r} (U+{ord(m.group(0)):04X}) inside a table cell, "
+                    f"character '{m.group(0)}' (U+{ord(m.group(0)):04X}) inside a table cell, "
                     "probably a conversion artefact; kept as written",
                     cell.start + m.start(),
                     cell.start + m.end(),
