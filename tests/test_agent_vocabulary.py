@@ -12,6 +12,7 @@ import pytest
 from tidyreview.agent_rules import load_name_rules, rule_agent_id, stated_targets
 from tidyreview.agent_vocabulary import (
     DRUGBANK_FILE,
+    curated_lexicon_setting,
     is_code,
     load_agent_vocabulary,
     load_drugbank,
@@ -214,6 +215,17 @@ def test_the_curated_lexicon_can_be_switched_off(full, plain):
     assert full.lexicon is not None and plain.lexicon is None
     assert dict(names(plain, "HER2-CAR-T cells and taxane")) == {}
     assert "her2_car_t" in set(full.frame()["agent_id"])
+
+
+def test_config_key_switches_the_curated_lexicon():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    assert curated_lexicon_setting(config) is True
+    assert curated_lexicon_setting({}) is True
+    assert curated_lexicon_setting({"curated_lexicon": False}) is False
+    with pytest.raises(LexiconError, match="curated_lexicon"):
+        curated_lexicon_setting({"curated_lexicon": "no"})
 
 
 # --- malformed vocabularies -------------------------------------------------------------------

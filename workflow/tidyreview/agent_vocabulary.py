@@ -40,6 +40,7 @@ from .lexicon import (
     AGENTS_FILE,
     NOT_AGENTS_FILE,
     Lexicon,
+    LexiconError,
     NameMatch,
     NotAgents,
     alias_key,
@@ -369,6 +370,17 @@ AGENT_COLUMNS = [
     "source",
     "drugbank_id",
 ]
+
+
+def curated_lexicon_setting(config: dict) -> bool:
+    """Return the `curated_lexicon` key of the workflow config (default true), or raise
+    LexiconError for a value that is not true or false."""
+    value = config.get("curated_lexicon", True)
+    if not isinstance(value, bool):
+        raise LexiconError(
+            f"config key curated_lexicon: {value!r} is not true or false (config/config.yaml)"
+        )
+    return value
 
 
 def load_agent_vocabulary(folder: str | Path, curated_lexicon: bool = True) -> AgentVocabulary:
