@@ -311,3 +311,32 @@ def test_judged_sample_of_uncurated_matches(source):
         assert found.get((row["agent_id"], row["name"])) == row["source"], row
     agents = sum(row["is_agent"] == "true" for row in judged)
     assert agents / len(judged) >= 0.9
+
+
+# --- the published agents table ------------------------------------------------------------
+
+
+def test_curated_agents_table_has_source_and_drugbank_id():
+    from tidyreview.agent_vocabulary import curated_agents_frame
+    from tidyreview.lexicon import load_lexicon
+    from tidyreview.schemas.entities import Agents
+
+    frame = curated_agents_frame(load_lexicon(VOCAB / "agents.csv"))
+    assert list(frame.columns) == list(Agents.to_schema().columns)
+    assert set(frame["source"]) == {"curated"}
+    ids = frame.set_index("agent_id")["drugbank_id"]
+    assert ids["trastuzumab"] == "DB00072"
+    assert ids["trastuzumab_deruxtecan"] == "DB14962"
+    assert ids["zanidatamab"] == "DB15471"  # DrugBank's name is its code ZW-25
+    assert ids["her2_car_t"] is None
+    assert ids.notna().sum() == 37
+    assert ids.dropna().is_unique
+
+
+def test_curated_agents_table_without_a_drugbank_file(tmp_path):
+    from tidyreview.agent_vocabulary import curated_agents_frame
+    from tidyreview.lexicon import load_lexicon
+
+    shutil.copy(VOCAB / "agents.csv", tmp_path / "agents.csv")
+    frame = curated_agents_frame(load_lexicon(tmp_path / "agents.csv"))
+    assert frame["drugbank_id"].isna().all() and len(frame) == 115

@@ -67,6 +67,9 @@ rule annotations:
             "abbreviations",
             "entities",
             "lexicon",
+            "agent_vocabulary",
+            "agent_rules",
+            "phrases",
             "review_tables",
             "sentences",
             "layout",
@@ -89,11 +92,19 @@ rule entities:
     input:
         text=review_text,
         vocabularies=vocabulary(
-            "agents.csv", "not_agents.csv", "named_studies.csv", "table_layouts.yaml"
+            "agents.csv",
+            "not_agents.csv",
+            "named_studies.csv",
+            "table_layouts.yaml",
+            "drugbank/drugbank_vocabulary.csv",
+            "drugbank_exclusions.csv",
         ),
         code=code(
             "entities",
             "lexicon",
+            "agent_vocabulary",
+            "agent_rules",
+            "phrases",
             "review_tables",
             "abbreviations",
             "sentences",

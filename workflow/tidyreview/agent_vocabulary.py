@@ -174,6 +174,51 @@ def load_drugbank(path: str | Path, exclusions: str | Path | None = None) -> Dru
     return _cached_drugbank(str(path), str(ex) if ex else None, (_stamp(path), _stamp(ex)))
 
 
+def link_curated(lexicon: Lexicon | None, drugbank: DrugBank | None) -> dict[str, str]:
+    """Return {curated agent_id: DrugBank id}: the entry whose common name is the agent's
+    name or one of its aliases (ignoring case, hyphens and spaces), else the one entry
+    having it as a usable synonym; one curated agent per entry."""
+    if lexicon is None or drugbank is None:
+        return {}
+    by_name: dict[str, list[str]] = defaultdict(list)
+    by_writing: dict[str, list[str]] = defaultdict(list)
+    for d in drugbank.drugs.values():
+        by_name[alias_key(d.name)].append(d.drugbank_id)
+        for k in d.keys:
+            by_writing[k].append(d.drugbank_id)
+    links: dict[str, str] = {}
+    taken: set[str] = set()
+    for agent in lexicon.agents.values():
+        keys = [alias_key(agent.name)] + [alias_key(a) for a in agent.aliases]
+        hit = next((by_name[k][0] for k in keys if len(by_name.get(k, [])) == 1), None)
+        if hit is None:
+            hit = next((by_writing[k][0] for k in keys if len(by_writing.get(k, [])) == 1), None)
+        if hit is not None and hit not in taken:
+            links[agent.agent_id] = hit
+            taken.add(hit)
+    return links
+
+
+def curated_agents_frame(lexicon: Lexicon) -> pd.DataFrame:
+    """Return the agents table of the curated lexicon (`Lexicon.frame`) with `source`
+    ('curated') and `drugbank_id` (see `link_curated`; NULL where DrugBank has no entry,
+    and for every agent when the vocabularies folder holds no DrugBank file)."""
+    folder = Path(lexicon.path).parent
+    links: dict[str, str] = {}
+    if (folder / DRUGBANK_FILE).is_file():
+        exclusions = folder / DRUGBANK_EXCLUSIONS_FILE
+        drugbank = load_drugbank(
+            folder / DRUGBANK_FILE, exclusions if exclusions.is_file() else None
+        )
+        links = link_curated(lexicon, drugbank)
+    frame = lexicon.frame()
+    frame["source"] = "curated"
+    frame["drugbank_id"] = pd.Series(
+        [links.get(a) for a in frame["agent_id"]], index=frame.index, dtype=object
+    )
+    return frame
+
+
 @dataclass
 class AgentInfo:
     """One row of the agents table."""
@@ -218,22 +263,8 @@ class AgentVocabulary:
         curated_keys = {alias_key(a) for agent in curated.values() for a in agent.aliases}
         curated_keys |= {alias_key(agent.name) for agent in curated.values()}
         drugs = self.drugbank.drugs if self.drugbank else {}
-        by_name: dict[str, list[str]] = defaultdict(list)
-        by_writing: dict[str, list[str]] = defaultdict(list)
-        for d in drugs.values():
-            by_name[alias_key(d.name)].append(d.drugbank_id)
-            for k in d.keys:
-                by_writing[k].append(d.drugbank_id)
-        for agent in curated.values():
-            keys = [alias_key(agent.name)] + [alias_key(a) for a in agent.aliases]
-            hit = next((by_name[k][0] for k in keys if len(by_name.get(k, [])) == 1), None)
-            if hit is None:
-                hit = next(
-                    (by_writing[k][0] for k in keys if len(by_writing.get(k, [])) == 1), None
-                )
-            if hit is not None and hit not in self.drug_ids:
-                self.curated_ids[agent.agent_id] = hit
-                self.drug_ids[hit] = agent.agent_id
+        self.curated_ids = link_curated(self.lexicon, self.drugbank)
+        self.drug_ids = {db_id: agent_id for agent_id, db_id in self.curated_ids.items()}
         slugs: dict[str, list[str]] = defaultdict(list)
         for d in drugs.values():
             if d.drugbank_id not in self.drug_ids:

@@ -31,6 +31,7 @@ import pandas as pd
 
 from . import review_tables
 from .abbreviations import definitions_in
+from .agent_vocabulary import curated_agents_frame
 from .errors import SourceFormatError
 from .layout import LABELLED, Layout, collapse, read_layout
 from .lexicon import (
@@ -1413,7 +1414,7 @@ class EntityExtraction:
         trials = self.trials_frame()
         self.check_all(trials)
         return {
-            "agents": self.lexicon.frame(),
+            "agents": curated_agents_frame(self.lexicon),
             "agent_mentions": self.agent_mentions_frame(),
             "trials": trials,
             "named_studies": self.named_studies_frame(),
