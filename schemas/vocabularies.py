@@ -112,23 +112,6 @@ class NamedStudyVocabulary(VocabularyModel):
     )
 
 
-class DrugBankVocabulary(VocabularyModel):
-    """raw/vocabularies/drugbank/drugbank_vocabulary.csv: DrugBank's open vocabulary
-    (CC0), slimmed to the columns the pipeline uses; DrugBank's own column names."""
-
-    drugbank_id: Series[str] = pa.Field(
-        alias="DrugBank ID", unique=True, str_matches=r"^DB\d{5}$", description="DrugBank id."
-    )
-    common_name: Series[str] = pa.Field(
-        alias="Common name", str_length={"min_value": 1}, description="DrugBank's name."
-    )
-    cas: Series[str] = pa.Field(alias="CAS", nullable=True, description="CAS number.")
-    unii: Series[str] = pa.Field(alias="UNII", nullable=True, description="FDA UNII.")
-    synonyms: Series[str] = pa.Field(
-        alias="Synonyms", nullable=True, description="Other names, ' | '-separated."
-    )
-
-
 class DrugBankExclusions(VocabularyModel):
     """raw/vocabularies/drugbank_exclusions.csv: DrugBank names never matched in prose."""
 

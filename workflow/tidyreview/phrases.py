@@ -22,11 +22,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .lexicon import SEPARATOR_CHARS, NameMatch
 
 TOKEN = re.compile(r"[^\W_]+")
+_TOKEN_SPLIT = re.compile(r"([^\W_]+)")
 _SEPARATORS = frozenset(SEPARATOR_CHARS)
 MAX_GAP = 3
 
@@ -46,8 +47,7 @@ def _is_separator(gap: str) -> bool:
     return 0 < len(gap) <= MAX_GAP and all(ch in _SEPARATORS for ch in gap)
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(NamedTuple):
     entity: str
     writing: str
     keys: tuple[str, ...]
@@ -69,18 +69,13 @@ class PhraseMatcher:
         self.exact: dict[str, list[Phrase]] = defaultdict(list)
         self.folded: dict[str, list[Phrase]] = defaultdict(list)
         self.size = 0
-        seen = set()
         for entity, writing, case_sensitive in phrases:
-            toks = TOKEN.findall(writing)
+            parts = _TOKEN_SPLIT.split(writing)  # ["", token, gap, token, ""]
+            toks = parts[1::2]
             if not toks:
                 continue
-            keys = tuple(toks) if case_sensitive else tuple(key(t) for t in toks)
-            between = gaps(writing) if len(toks) > 1 else ()
-            phrase = Phrase(entity, writing, keys, between, case_sensitive)
-            ident = (entity, keys, phrase.gaps, case_sensitive)
-            if ident in seen:
-                continue
-            seen.add(ident)
+            keys = tuple(toks) if case_sensitive else tuple(map(key, toks))
+            phrase = Phrase(entity, writing, keys, tuple(parts[2:-1:2]), case_sensitive)
             (self.exact if case_sensitive else self.folded)[keys[0]].append(phrase)
             self.size += 1
         # the memoised key of each text token: a review repeats its words
