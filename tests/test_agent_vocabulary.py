@@ -340,3 +340,41 @@ def test_curated_agents_table_without_a_drugbank_file(tmp_path):
     shutil.copy(VOCAB / "agents.csv", tmp_path / "agents.csv")
     frame = curated_agents_frame(load_lexicon(tmp_path / "agents.csv"))
     assert frame["drugbank_id"].isna().all() and len(frame) == 115
+
+
+MADE_UP_SECOND_REVIEW = """Made-up review of EGFR-mutant lung cancer
+
+A. Author
+
+1. Introduction
+
+Osimertinib is a third-generation EGFR TKI. The anti-TROP2 ADC datopotamab deruxtecan \
+and patritumab deruxtecan (U3-1402) were compared with docetaxel. Osimertinib plus \
+savolitinib is being tested; amivantamab, an anti-EGFR/MET antibody, too.
+"""
+
+
+def test_a_made_up_second_review_gets_agent_mentions_and_rows(plain):
+    """What the entities stage will publish once it matches with the vocabulary (see
+    docs/vocabularies.md): the same find_names over the document's regions."""
+    from tidyreview.source import source_from_text
+
+    source = source_from_text(MADE_UP_SECOND_REVIEW, doc_id="madeup2024")
+    regions = text_regions(read_layout(source))
+    mentions = find_names(plain, source.text, regions)
+    by_id = {}
+    for m in mentions:
+        assert source.text[m.start : m.end] == m.surface
+        by_id.setdefault(m.entity, []).append(m.surface)
+    assert by_id["osimertinib"] == ["Osimertinib", "Osimertinib"]
+    assert by_id["docetaxel"] == ["docetaxel"]
+    assert "datopotamab_deruxtecan" in by_id and "u31402" in by_id
+    frame = plain.frame(
+        [NameMatch(m.start, m.end, m.surface, m.entity, m.alias) for m in mentions],
+        source.text,
+    ).set_index("agent_id")
+    assert frame.loc["osimertinib", "source"] == "drugbank"
+    assert frame.loc["osimertinib", "modality"] == "tyrosine_kinase_inhibitor"
+    assert frame.loc["datopotamab_deruxtecan", "modality"] == "antibody_drug_conjugate"
+    assert frame.loc["datopotamab_deruxtecan", "targets"] == ["TROP2"]
+    assert frame.loc["u31402", "source"] == "rule"

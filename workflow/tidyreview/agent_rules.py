@@ -7,9 +7,9 @@ Four rules, each from curated data, never from drug names in code:
   inhibitor; "abemaciclib": -ciclib, a CDK4/6 inhibitor; "-mab": a monoclonal antibody);
 - antibody-drug conjugates (kind `adc_payload`): an antibody INN (-mab) followed by a
   payload word ("datopotamab deruxtecan", "mirvetuximab soravtansine");
-- development codes: one to five capitals, an optional hyphen, two or more digits, an
-  optional letter and an optional hyphenated number ("SYD985", "DS-8201a", "ARX788",
-  "PF-06804103"), unless `not_agents.csv` decides the name is a gene, marker, cell line or
+- development codes: one to five capitals, an optional hyphen (or a digit and a hyphen),
+  two or more digits, an optional letter and an optional hyphenated number ("SYD985",
+  "DS-8201a", "ARX788", "PF-06804103", "U3-1402"), unless `not_agents.csv` decides the name is a gene, marker, cell line or
   identifier (CD137, NCT..., L755S), or a trial word follows it ("the N9831 trial");
 - brands marked (R) or (TM) ("Enhertu(R)").
 
@@ -30,7 +30,9 @@ from .lexicon import NotAgents, alias_key, read_vocabulary
 
 INN_STEMS_FILE = "inn_stems.csv"
 
-DEVELOPMENT_CODE = re.compile(r"(?<![\w./-])[A-Z]{1,5}-?\d{2,}[A-Za-z]?(?:-\d+)?(?!\w)(?!-\d)")
+DEVELOPMENT_CODE = re.compile(
+    r"(?<![\w./-])[A-Z]{1,5}(?:\d-|-)?\d{2,}[A-Za-z]?(?:-\d+)?(?!\w)(?!-\d)"
+)
 BRAND = re.compile(r"(?<![\w-])(?P<name>[A-Z][A-Za-z0-9-]*[A-Za-z0-9])\s?[®™]")
 TRIAL_WORD_AFTER = re.compile(r"\s+(?:clinical\s+)?(?:trials?|study|studies)\b", re.IGNORECASE)
 _NAME_GAP = "[ \u00a0\n\r\u2010\u2011-]{1,3}"

@@ -36,7 +36,7 @@ import pandas as pd
 
 from tidyreview.schemas.vocabularies import DrugBankExclusions
 
-from .agent_rules import INN_STEMS_FILE, NameRules, load_name_rules, stated_targets
+from .agent_rules import INN_STEMS_FILE, NameRules, RuleName, load_name_rules, stated_targets
 from .lexicon import (
     AGENTS_FILE,
     NOT_AGENTS_FILE,
@@ -335,25 +335,39 @@ class AgentVocabulary:
         drugbank = [
             m for m in self.phrases.candidates(text, start, end) if not self._decided(m.surface)
         ]
-        ruled = []
+        ruled: list[NameMatch] = []
+        by_match: dict[int, RuleName] = {}
         if self.rules is not None:
             for r in self.rules.find(text, start, end, self.not_agents):
-                agent_id = self._rule_agent(r.agent_id, r.name, r.rule, r.modality)
-                ruled.append(NameMatch(r.start, r.end, r.surface, agent_id, r.name))
+                m = NameMatch(r.start, r.end, r.surface, r.agent_id, r.name)
+                ruled.append(m)
+                by_match[id(m)] = r
         found = resolve([curated, drugbank, ruled])
+        found = [self._rule_agent(m, by_match[id(m)]) if id(m) in by_match else m for m in found]
         return self._brands_in_apposition(text, found)
 
-    def _rule_agent(self, agent_id: str, name: str, rule: str, modality: str) -> str:
-        if agent_id in self.rule_agents:
-            return agent_id
-        if agent_id in self._by_agent or (self.lexicon and agent_id in self.lexicon.agents):
-            agent_id = f"rule_{agent_id}"
-        if agent_id not in self.rule_agents:
-            self.rule_agents[agent_id] = AgentInfo(
-                agent_id, name, [], modality, [], False, [], f"found by rule: {rule}", "rule", None
+    def _rule_agent(self, m: NameMatch, r: RuleName) -> NameMatch:
+        """Register the agent of a rule match that won its span. A name whose id is a
+        curated or DrugBank agent's is that agent (the same name but for case, hyphens or
+        spaces: "Disitamab vedotin" found by the ADC rule is disitamab_vedotin)."""
+        known = r.agent_id in self._by_agent or (
+            self.lexicon is not None and r.agent_id in self.lexicon.agents
+        )
+        if not known and r.agent_id not in self.rule_agents:
+            self.rule_agents[r.agent_id] = AgentInfo(
+                r.agent_id,
+                r.name,
+                [],
+                r.modality,
+                [],
+                False,
+                [],
+                f"found by rule: {r.rule}",
+                "rule",
+                None,
             )
-            self.rule_of[agent_id] = rule
-        return agent_id
+            self.rule_of[r.agent_id] = r.rule
+        return m
 
     def _brands_in_apposition(self, text: str, found: list[NameMatch]) -> list[NameMatch]:
         """A brand right after a name in brackets ("trastuzumab deruxtecan (Enhertu®)")
