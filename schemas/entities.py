@@ -110,7 +110,8 @@ class _MentionModel(TidyModel):
 
 class Agents(TidyModel):
     agent_id: Series[Str] = pa.Field(
-        str_matches=AGENT_ID_PATTERN, description="Stable agent id from the curated lexicon."
+        str_matches=AGENT_ID_PATTERN,
+        description="Stable agent id: the curated lexicon's; for a DrugBank agent the slug of DrugBank's name (its DrugBank id in lower case when the slug is taken); for a rule agent the name's words, case-folded, hyphens dropped, joined by '_'.",
     )
     name: Series[Str] = pa.Field(description="Canonical name (INN when there is one).")
     aliases: Series[StrList] = pa.Field(

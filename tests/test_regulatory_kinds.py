@@ -86,3 +86,15 @@ def test_unknown_kind_names_file_and_line(tmp_path):
 def test_missing_file_names_it(tmp_path):
     with pytest.raises(LexiconError, match=r"regulatory_cues\.csv: vocabulary file not found"):
         load_regulatory_cues(tmp_path / REGULATORY_CUES_FILE)
+
+
+def test_cues_reproduce_every_published_event_of_the_first_review(source, cues):
+    """The cue finder can replace annotations.TRIGGER: each regulatory event the stage
+    publishes today is found in its sentence with the same words and kind."""
+    from tidyreview import annotations
+
+    events = annotations.extract(source, VOCAB)["regulatory_events"]
+    assert len(events) == 16
+    for e in events.itertuples():
+        found = [(c.kind, " ".join(c.surface.split())) for c in cues.find(e.sentence)]
+        assert (e.kind, " ".join(e.surface.split())) in found, (e.sentence, found)
