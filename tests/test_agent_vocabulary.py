@@ -378,3 +378,16 @@ def test_a_made_up_second_review_gets_agent_mentions_and_rows(plain):
     assert frame.loc["datopotamab_deruxtecan", "modality"] == "antibody_drug_conjugate"
     assert frame.loc["datopotamab_deruxtecan", "targets"] == ["TROP2"]
     assert frame.loc["u31402", "source"] == "rule"
+
+
+def test_every_exclusion_names_a_drugbank_writing():
+    from tidyreview.agent_vocabulary import read_drugbank_rows
+    from tidyreview.lexicon import alias_key
+
+    keys = set()
+    for _id, name, synonyms in read_drugbank_rows(VOCAB / DRUGBANK_FILE):
+        keys.add(alias_key(name))
+        keys.update(alias_key(s) for s in synonyms.split(" | ") if s)
+    with (VOCAB / "drugbank_exclusions.csv").open(encoding="utf-8") as f:
+        names = [row["name"] for row in csv.DictReader(f)]
+    assert [n for n in names if alias_key(n) not in keys] == []
