@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from .annotations import REGULATORY_KINDS
 from .base import SNAKE_CASE
 from .vocabularies import LIST_PATTERN, VocabularyModel
 
@@ -73,5 +74,68 @@ class Measures(VocabularyModel):
         str_matches=LIST_PATTERN,
         description="Words naming the measure in a sentence, '|'-separated; an abbreviation "
         "the text defines for one of them is added automatically (PFS, pCR).",
+    )
+    notes: Series[str] = pa.Field(nullable=True, description="Free text for reviewers.")
+
+
+class CtcaeTerms(VocabularyModel):
+    """raw/vocabularies/ctcae/ctcae_v5.0_terms.csv: NCI's CTCAE v5.0 (public domain),
+    slimmed to the columns the pipeline uses; NCI's own column names."""
+
+    meddra_code: Series[str] = pa.Field(
+        alias="MedDRA Code", str_matches=r"^\d{8}$", description="MedDRA code (8 digits)."
+    )
+    meddra_soc: Series[str] = pa.Field(
+        alias="MedDRA SOC", str_length={"min_value": 1}, description="System organ class."
+    )
+    ctcae_term: Series[str] = pa.Field(
+        alias="CTCAE Term", unique=True, str_length={"min_value": 1}, description="CTCAE term."
+    )
+    definition: Series[str] = pa.Field(
+        alias="Definition", nullable=True, description="NCI's definition."
+    )
+
+
+class CtcaeSynonyms(VocabularyModel):
+    """raw/vocabularies/ctcae_synonyms.csv: writings of adverse events that are not CTCAE
+    terms ("hand-foot syndrome"), with the CTCAE term they grade as."""
+
+    writing: Series[str] = pa.Field(
+        unique=True,
+        str_length={"min_value": 1},
+        description="As written; case, hyphens, British spellings and plurals need not be "
+        "listed. All-capital abbreviations (ILD) are matched case-sensitively in prose.",
+    )
+    ctcae_term: Series[str] = pa.Field(
+        str_length={"min_value": 1}, description="A CTCAE v5.0 term, exactly as NCI writes it."
+    )
+    notes: Series[str] = pa.Field(nullable=True, description="Free text for reviewers.")
+
+
+class CtcaeExcluded(VocabularyModel):
+    """raw/vocabularies/ctcae_excluded.csv: CTCAE terms too generic to look for in prose."""
+
+    ctcae_term: Series[str] = pa.Field(
+        unique=True, str_length={"min_value": 1}, description="A CTCAE v5.0 term."
+    )
+    reason: Series[str] = pa.Field(str_length={"min_value": 1}, description="Why (for reviewers).")
+
+
+class RegulatoryCues(VocabularyModel):
+    """raw/vocabularies/regulatory_cues.csv: the words stating each kind of regulatory event."""
+
+    kind: Series[str] = pa.Field(
+        unique=True, isin=REGULATORY_KINDS, description="A regulatory_events.kind value."
+    )
+    cues: Series[str] = pa.Field(
+        str_matches=LIST_PATTERN,
+        description="Writings, '|'-separated; an agency acronym may stand between two words "
+        "('accelerated FDA approval') or before a hyphen ('FDA-approved'); case-insensitive.",
+    )
+    requires: Series[str] = pa.Field(
+        nullable=True,
+        str_matches=LIST_PATTERN,
+        description="Words one of which the sentence must contain for a cue to count "
+        "('market' for 'withdrawn'), '|'-separated; empty: none.",
     )
     notes: Series[str] = pa.Field(nullable=True, description="Free text for reviewers.")

@@ -43,6 +43,11 @@ REGULATORY_KINDS = [
     "accelerated_approval",
     "conditional_approval",
     "guideline_recommendation",
+    "withdrawal",
+    "reapproval",
+    "breakthrough_therapy_designation",
+    "fast_track_designation",
+    "clinical_hold",
 ]
 DEVELOPMENT_STAGES = ["approved", "phase_3", "phase_2", "phase_1", "preclinical"]
 
@@ -240,7 +245,7 @@ class RegulatoryEvents(TidyModel):
     )
     kind: Series[Str] = pa.Field(
         isin=REGULATORY_KINDS,
-        description="approval, accelerated_approval, conditional_approval or guideline_recommendation.",
+        description="approval, accelerated_approval, conditional_approval, guideline_recommendation, withdrawal, reapproval, breakthrough_therapy_designation, fast_track_designation or clinical_hold (cue words in raw/vocabularies/regulatory_cues.csv).",
     )
     year: Series[Int32] = pa.Field(
         nullable=True,

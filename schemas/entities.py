@@ -40,6 +40,7 @@ from .vocabularies import MODALITIES
 
 # Where in the document a mention lies.
 PARTS = ["simple_summary", "abstract", "heading", "paragraph", "caption", "table"]
+AGENT_SOURCES = ["curated", "drugbank", "rule"]
 ROLES = ["investigational", "combination", "comparator", "co_mentioned"]
 LINK_RULES = [
     "table_row",
@@ -109,7 +110,8 @@ class _MentionModel(TidyModel):
 
 class Agents(TidyModel):
     agent_id: Series[Str] = pa.Field(
-        str_matches=AGENT_ID_PATTERN, description="Stable agent id from the curated lexicon."
+        str_matches=AGENT_ID_PATTERN,
+        description="Stable agent id: the curated lexicon's; for a DrugBank agent the slug of DrugBank's name (its DrugBank id in lower case when the slug is taken); for a rule agent the name's words, case-folded, hyphens dropped, joined by '_'.",
     )
     name: Series[Str] = pa.Field(description="Canonical name (INN when there is one).")
     aliases: Series[StrList] = pa.Field(
@@ -127,6 +129,15 @@ class Agents(TidyModel):
         description="Agents this one is a part of (an ADC's payload or antibody); NULL for products.",
     )
     notes: Series[Str] = pa.Field(nullable=True, description="Curator's notes.")
+    source: Series[Str] = pa.Field(
+        isin=AGENT_SOURCES,
+        description="Where the agent comes from: curated (the lexicon raw/vocabularies/agents.csv), drugbank (a DrugBank open-vocabulary name or synonym) or rule (an INN stem, ADC name, development code or brand in no vocabulary).",
+    )
+    drugbank_id: Series[Str] = pa.Field(
+        nullable=True,
+        str_matches=r"^DB\d{5}$",
+        description="DrugBank id (DB14962) of the DrugBank entry with the agent's name or one of its aliases; NULL when DrugBank has none.",
+    )
 
     class Config:
         name = "agents"

@@ -31,6 +31,8 @@ MODALITIES = [
     "cdk4_6_inhibitor",
     "parp_inhibitor",
     "akt_inhibitor",
+    "pi3k_inhibitor",
+    "kinase_inhibitor",
     "other",
 ]
 
@@ -108,3 +110,36 @@ class NamedStudyVocabulary(VocabularyModel):
     reason: Series[str] = pa.Field(
         str_length={"min_value": 1}, description="Why the rules miss it (for reviewers)."
     )
+
+
+class DrugBankExclusions(VocabularyModel):
+    """raw/vocabularies/drugbank_exclusions.csv: DrugBank names never matched in prose."""
+
+    name: Series[str] = pa.Field(
+        unique=True,
+        str_length={"min_value": 1},
+        description="A DrugBank common name (the whole entry is left out) or synonym (only "
+        "that writing is); compared ignoring case, hyphens and spaces.",
+    )
+    reason: Series[str] = pa.Field(str_length={"min_value": 1}, description="Why (for reviewers).")
+
+
+class InnStems(VocabularyModel):
+    """raw/vocabularies/inn_stems.csv: name endings that make a word an agent's name."""
+
+    stem: Series[str] = pa.Field(
+        str_matches=r"^[a-z]{3,}$", description="Lower-case ending (tinib)."
+    )
+    kind: Series[str] = pa.Field(
+        isin=["suffix", "adc_payload"],
+        description="suffix: an INN stem ending a one-word name; adc_payload: the second "
+        "word of an antibody-drug conjugate's name after an antibody (-mab) INN.",
+    )
+    modality: Series[str] = pa.Field(isin=MODALITIES, description="Modality it implies.")
+    notes: Series[str] = pa.Field(nullable=True, description="Free text for reviewers.")
+
+    class Config:
+        strict = True
+        coerce = True
+        ordered = True
+        unique = ["stem", "kind"]

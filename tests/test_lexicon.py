@@ -201,9 +201,10 @@ def test_curated_lexicon_size_and_modalities(lexicon):
     assert len(lexicon.agents) >= 100
     modalities = {a.modality for a in lexicon.agents.values()}
     assert modalities <= set(MODALITIES)
-    # every modality the review discusses has agents
+    # every modality the review discusses has agents (the PI3K and other kinase
+    # inhibitor classes are there for agents found by DrugBank names and INN stems)
     for m in MODALITIES:
-        if m != "cell_therapy_other":
+        if m not in {"cell_therapy_other", "pi3k_inhibitor", "kinase_inhibitor"}:
             assert m in modalities, m
 
 

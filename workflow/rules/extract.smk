@@ -79,7 +79,12 @@ rule entities:
         **stage_inputs("entities"),
         text=review_text,
         vocabularies=vocabulary(
-            "agents.csv", "not_agents.csv", "named_studies.csv", "table_layouts.yaml"
+            "agents.csv",
+            "not_agents.csv",
+            "named_studies.csv",
+            "table_layouts.yaml",
+            "drugbank/drugbank_vocabulary.csv",
+            "drugbank_exclusions.csv",
         ),
         code=code("entities"),
     output:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from . import entity_flags, trial_agents, trials
 from .agent_mentions import agent_mentions_frame, scan_document
+from .agent_vocabulary import curated_agents_frame
 from .lexicon import NAMED_STUDIES_FILE, load_named_studies
 from .quality import Flags
 from .source import Source
@@ -52,7 +53,7 @@ def extract(
     links = (table_links, text_links)
     entity_flags.check_all(scan, names, links, facts, trials_frame, flags)
     return {
-        "agents": scan.lexicon.frame(),
+        "agents": curated_agents_frame(scan.lexicon),
         "agent_mentions": agent_mentions_frame(scan),
         "trials": trials_frame,
         "named_studies": trials.named_studies_frame(scan, names),

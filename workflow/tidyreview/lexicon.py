@@ -39,6 +39,8 @@ _WRAP = f"(?:{_SPACE}*{_HYPHEN}{_SPACE}*)?"
 # A name starts where no word character precedes it, and ends where neither a word
 # character nor a hyphenated number follows ("FPA150" is not in "FPA150-001", but "T-DM1"
 # is in "T-DM1-resistant").
+_DROP_SEPARATORS = str.maketrans("", "", SEPARATOR_CHARS)
+_SEPARATOR = re.compile(_SEP)
 _LEFT = r"(?<!\w)"
 _RIGHT = r"(?!\w)(?!-\d)"
 
@@ -49,7 +51,7 @@ class LexiconError(TidyReviewError):
 
 def alias_key(alias: str) -> str:
     """Return the matching key of a name: case-folded, separators removed."""
-    return "".join(ch for ch in alias.casefold() if ch not in SEPARATOR_CHARS)
+    return _SEPARATOR.sub("", alias.casefold())
 
 
 def alias_pattern(alias: str) -> str:
@@ -93,9 +95,6 @@ def _compiled(alias: str, flags: int) -> re.Pattern:
     if key not in _COMPILED:
         _COMPILED[key] = re.compile(alias_pattern(alias), flags)
     return _COMPILED[key]
-
-
-_DROP_SEPARATORS = str.maketrans("", "", SEPARATOR_CHARS)
 
 
 class Matcher:

@@ -370,9 +370,12 @@ def agent_trial_counts(con) -> tuple[list[str], list[tuple[str, str, list[int]]]
         ).fetchall()
     ]
     counts = [
-        f"count(distinct trial_id) filter (where source = 'table' and table_id = '{t}')"
+        f"count(distinct trial_id) filter (where ta.source = 'table' and table_id = '{t}')"
         for t in tables
-    ] + ["count(distinct trial_id) filter (where source = 'text')", "count(distinct trial_id)"]
+    ] + [
+        "count(distinct trial_id) filter (where ta.source = 'text')",
+        "count(distinct trial_id)",
+    ]
     rows = con.execute(
         f"""select a.modality, a.name, {", ".join(counts)}
             from trial_agents ta join agents a using (agent_id)

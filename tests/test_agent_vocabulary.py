@@ -1,0 +1,393 @@
+"""Agents from the curated lexicon, DrugBank's open vocabulary and name rules."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from tidyreview.agent_mentions import find_names, text_regions
+from tidyreview.agent_rules import load_name_rules, rule_agent_id, stated_targets
+from tidyreview.agent_vocabulary import (
+    DRUGBANK_FILE,
+    curated_lexicon_setting,
+    is_code,
+    load_agent_vocabulary,
+    load_drugbank,
+    writing_problem,
+)
+from tidyreview.benchmarks.agents import recall_without_curated, uncurated_matches
+from tidyreview.layout import read_layout
+from tidyreview.lexicon import LexiconError, NameMatch
+from tidyreview.phrases import PhraseMatcher, resolve
+from tidyreview.schemas.vocabularies import MODALITIES
+
+ROOT = Path(__file__).resolve().parents[1]
+VOCAB = ROOT / "raw" / "vocabularies"
+JUDGED = ROOT / "tests" / "fixtures" / "agent_matches_judged.csv"
+
+SECOND_REVIEW = (
+    "Osimertinib is the standard of care in EGFR-mutant lung cancer. The anti-TROP2 ADC "
+    "datopotamab deruxtecan and the HER2-targeted ADC trastuzumab deruxtecan (Enhertu®) "
+    "were compared with docetaxel. DS-8201a is trastuzumab deruxtecan. The CD137 agonist "
+    "and the T790M mutation are biology; the NCT04644237 trial and the N9831 trial are "
+    "trials. Abemaciclib and alpelisib were added. Osimertinib was well tolerated.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def full():
+    return load_agent_vocabulary(VOCAB)
+
+
+@pytest.fixture(scope="module")
+def plain():
+    return load_agent_vocabulary(VOCAB, curated_lexicon=False)
+
+
+def names(vocab, text):
+    return [(m.surface, m.entity) for m in vocab.find(text)]
+
+
+# --- the token matcher ---------------------------------------------------------------------
+
+
+def test_phrase_matcher_ignores_case_for_names_not_for_codes():
+    m = PhraseMatcher([("a", "Osimertinib", False), ("b", "T-DM1", True)])
+    found = [(x.surface, x.entity) for x in m.find("OSIMERTINIB, osimertinib, T-DM1, t-dm1")]
+    assert found == [("OSIMERTINIB", "a"), ("osimertinib", "a"), ("T-DM1", "b")]
+
+
+def test_phrase_matcher_accepts_space_hyphen_and_line_break_variants():
+    m = PhraseMatcher([("x", "trastuzumab deruxtecan", False)])
+    for text in ("trastuzumab-deruxtecan", "trastuzumab\nderuxtecan", "Trastuzumab  deruxtecan"):
+        assert [x.surface for x in m.find(text)] == [text]
+    assert m.find("trastuzumab, deruxtecan") == []
+
+
+def test_phrase_matcher_keeps_word_boundaries_and_hyphenated_numbers_out():
+    m = PhraseMatcher([("x", "FPA150", True), ("y", "trastuzumab", False)])
+    assert m.find("FPA150-001 and FPA1500") == []
+    assert [x.surface for x in m.find("trastuzumabs trastuzumab-resistant")] == ["trastuzumab"]
+
+
+def test_phrase_matcher_prefers_the_longest_name():
+    m = PhraseMatcher([("t", "trastuzumab", False), ("td", "trastuzumab deruxtecan", False)])
+    assert [(x.surface, x.entity) for x in m.find("trastuzumab deruxtecan and trastuzumab")] == [
+        ("trastuzumab deruxtecan", "td"),
+        ("trastuzumab", "t"),
+    ]
+
+
+def test_resolve_breaks_ties_by_source_order():
+    a = NameMatch(0, 5, "ABCDE", "first", "ABCDE")
+    b = NameMatch(0, 5, "ABCDE", "second", "ABCDE")
+    assert [m.entity for m in resolve([[a], [b]])] == ["first"]
+    assert [m.entity for m in resolve([[b], [a]])] == ["second"]
+    assert resolve([[], []]) == []
+
+
+# --- DrugBank writings ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "writing, common, problem",
+    [
+        ("AS", "Artesunate", "short"),
+        ("T-DM1", "Trastuzumab emtansine", None),
+        ("agua", "Water", "lower-case word"),
+        ("osimertinib", "Osimertinib", None),
+        ("N-(2-{[2-(dimethylamino)ethyl]}phenyl)prop-2-enamide", "Osimertinib", "long"),
+        ("Gold, colloidal", "Gold", "not a plain name"),
+        ("fam-trastuzumab deruxtecan-nxki", "Trastuzumab deruxtecan", None),
+    ],
+)
+def test_writing_problem(writing, common, problem):
+    assert writing_problem(writing, common) == problem
+
+
+def test_codes_are_case_sensitive_names_are_not():
+    assert is_code("T-DM1") and is_code("SAMe") and is_code("RHUMAB HER2")
+    assert not is_code("Osimertinib") and not is_code("Trastuzumab deruxtecan")
+    assert not is_code("Sipuleucel-T")
+
+
+def test_drugbank_loads_with_unsafe_writings_dropped():
+    db = load_drugbank(VOCAB / DRUGBANK_FILE, VOCAB / "drugbank_exclusions.csv")
+    assert len(db.drugs) + db.dropped["excluded entry"] == 14315
+    assert "Osimertinib" in db.drugs["DB09330"].writings
+    assert "T-DM1" in db.drugs["DB05773"].writings
+    tyrosine = [d for d in db.drugs.values() if d.name == "Tyrosine"]
+    assert tyrosine == []  # excluded: 'tyrosine kinase'
+    assert db.dropped["short"] > 100 and db.dropped["shared by several entries"] > 0
+
+
+# --- three sources ---------------------------------------------------------------------------
+
+
+def test_a_second_review_naming_osimertinib_finds_it(full):
+    found = dict(names(full, SECOND_REVIEW))
+    assert found["Osimertinib"] == "osimertinib"
+    assert full.source_of("osimertinib") == "drugbank"
+    assert full.drugbank_id("osimertinib") == "DB09330"
+
+
+def test_curated_agents_win_and_get_their_drugbank_id(full):
+    found = names(full, "trastuzumab deruxtecan, T-DXd, Pozotinib and Ado-trastuzumab emtansine")
+    assert found == [
+        ("trastuzumab deruxtecan", "trastuzumab_deruxtecan"),
+        ("T-DXd", "trastuzumab_deruxtecan"),
+        ("Pozotinib", "poziotinib"),  # the curated misspelling
+        ("Ado-trastuzumab emtansine", "trastuzumab_emtansine"),  # DrugBank's synonym
+    ]
+    assert full.source_of("trastuzumab_deruxtecan") == "curated"
+    assert full.drugbank_id("trastuzumab_deruxtecan") == "DB14962"
+    assert full.drugbank_id("trastuzumab") == "DB00072"
+    assert full.drugbank_id("her2_car_t") is None
+
+
+def test_rules_find_names_in_no_vocabulary(plain):
+    found = dict(names(plain, SECOND_REVIEW))
+    assert found["DS-8201a"] == "ds8201a"
+    assert found["Abemaciclib"] == "abemaciclib"
+    assert "CD137" not in found and "T790M" not in found  # not_agents.csv
+    assert "NCT04644237" not in found and "N9831" not in found  # trials
+    frame = plain.frame(plain.find(SECOND_REVIEW), SECOND_REVIEW).set_index("agent_id")
+    assert frame.loc["ds8201a", "source"] == "rule"
+    assert frame.loc["osimertinib", "source"] == "drugbank"
+    assert frame.loc["osimertinib", "drugbank_id"] == "DB09330"
+    assert frame.loc["osimertinib", "modality"] == "tyrosine_kinase_inhibitor"
+    assert frame.loc["osimertinib", "aliases"] == ["Osimertinib"]
+    assert frame.loc["abemaciclib", "modality"] == "cdk4_6_inhibitor"
+    assert frame.loc["trastuzumab_deruxtecan", "modality"] == "antibody_drug_conjugate"
+    assert frame.loc["trastuzumab_deruxtecan", "targets"] == ["HER2"]
+    assert bool(frame.loc["trastuzumab_deruxtecan", "her2_directed"])
+    assert frame.loc["docetaxel", "modality"] == "chemotherapy"
+    assert set(frame["modality"]) <= set(MODALITIES)
+    assert set(frame["source"]) <= {"curated", "drugbank", "rule"}
+
+
+def test_brand_in_brackets_is_a_name_of_the_agent_before_it(plain):
+    found = names(plain, "trastuzumab deruxtecan (Enhertu®) and Kadcyla™ alone")
+    assert ("Enhertu", "trastuzumab_deruxtecan") in found
+    assert ("Kadcyla", "kadcyla") in found
+
+
+def test_adc_rule_and_targets():
+    rules = load_name_rules(VOCAB / "inn_stems.csv")
+    text = "The anti-TROP2 ADC datopotamab deruxtecan works."
+    found = rules.find(text)
+    adc = [r for r in found if r.rule == "adc_name"]
+    assert [(r.name, r.agent_id, r.modality) for r in adc] == [
+        ("datopotamab deruxtecan", "datopotamab_deruxtecan", "antibody_drug_conjugate")
+    ]
+    assert stated_targets(text, adc[0].start, adc[0].end) == ["TROP2"]
+    assert rules.modality_of("alpelisib") == "pi3k_inhibitor"
+    assert rules.modality_of("mirvetuximab soravtansine") == "antibody_drug_conjugate"
+    assert rules.modality_of("cyclophosphamide") is None
+
+
+@pytest.mark.parametrize(
+    "text, targets",
+    [
+        ("the HER2-targeted TKI tucatinib", ["HER2"]),
+        ("pembrolizumab, an anti-PD-1 antibody", ["PD-1"]),
+        ("magrolimab (anti-CD47)", ["CD47"]),
+        ("anti-HER2 therapy with pembrolizumab", []),
+        ("pembrolizumab was given", []),
+    ],
+)
+def test_stated_targets(text, targets):
+    name = next(w for w in ("tucatinib", "pembrolizumab", "magrolimab") if w in text)
+    start = text.index(name)
+    assert stated_targets(text, start, start + len(name)) == targets
+
+
+def test_rule_agent_ids_are_stable():
+    assert rule_agent_id("DS-8201a") == rule_agent_id("DS8201a") == "ds8201a"
+    assert rule_agent_id("Disitamab vedotin") == "disitamab_vedotin"
+
+
+def test_the_curated_lexicon_can_be_switched_off(full, plain):
+    assert full.lexicon is not None and plain.lexicon is None
+    assert dict(names(plain, "HER2-CAR-T cells and taxane")) == {}
+    assert "her2_car_t" in set(full.frame()["agent_id"])
+
+
+def test_config_key_switches_the_curated_lexicon():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    assert curated_lexicon_setting(config) is True
+    assert curated_lexicon_setting({}) is True
+    assert curated_lexicon_setting({"curated_lexicon": False}) is False
+    with pytest.raises(LexiconError, match="curated_lexicon"):
+        curated_lexicon_setting({"curated_lexicon": "no"})
+
+
+# --- malformed vocabularies -------------------------------------------------------------------
+
+
+def _copy(tmp_path):
+    folder = tmp_path / "vocabularies"
+    shutil.copytree(VOCAB, folder)
+    return folder
+
+
+def test_missing_drugbank_file_names_it(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / DRUGBANK_FILE).unlink()
+    with pytest.raises(LexiconError, match=r"drugbank_vocabulary\.csv: vocabulary file not found"):
+        load_agent_vocabulary(folder)
+
+
+def test_malformed_drugbank_row_names_file_and_line(tmp_path):
+    folder = _copy(tmp_path)
+    path = folder / DRUGBANK_FILE
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[5] = "DBX0005," + lines[5].split(",", 1)[1]
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"(?s)drugbank_vocabulary\.csv.*line 6.*DBX0005"):
+        load_agent_vocabulary(folder)
+
+
+def test_bad_stem_names_file_and_line(tmp_path):
+    folder = _copy(tmp_path)
+    with (folder / "inn_stems.csv").open("a", encoding="utf-8") as f:
+        f.write("nib,suffix,no_such_modality,\n")
+    n = len((folder / "inn_stems.csv").read_text(encoding="utf-8").splitlines())
+    with pytest.raises(LexiconError, match=rf"(?s)inn_stems\.csv.*line {n}.*no_such_modality"):
+        load_agent_vocabulary(folder)
+
+
+def test_bad_exclusion_file_names_file(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / "drugbank_exclusions.csv").write_text("name\nWater\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"drugbank_exclusions\.csv"):
+        load_agent_vocabulary(folder)
+
+
+# --- on the first review -----------------------------------------------------------------------
+
+
+def test_matching_the_first_review_is_fast(source, full):
+    regions = text_regions(read_layout(source))
+    begin = time.perf_counter()
+    mentions = find_names(full, source.text, regions)
+    elapsed = time.perf_counter() - begin
+    assert len(mentions) >= 694  # at least the curated mentions
+    assert elapsed < 1.0, elapsed
+
+
+def test_curated_mentions_are_kept_with_the_vocabularies_on(source, full):
+    from tidyreview.lexicon import load_lexicon
+
+    regions = text_regions(read_layout(source))
+    curated = find_names(load_lexicon(VOCAB / "agents.csv").matcher(), source.text, regions)
+    combined = {(m.start, m.end): m.entity for m in find_names(full, source.text, regions)}
+    lost = [m for m in curated if combined.get((m.start, m.end)) != m.entity]
+    assert lost == []
+
+
+def test_recall_of_curated_agents_without_the_lexicon(source):
+    r = recall_without_curated(source, VOCAB)
+    assert r["curated_with_mentions"] == 115
+    assert len(r["found"]) >= 70
+    assert r["missed_by_shape"]["descriptive"] >= len(r["missed"]) // 2
+
+
+def test_judged_sample_of_uncurated_matches(source):
+    """tests/fixtures/agent_matches_judged.csv: 40 names the uncurated run finds, judged
+    by hand (is it a therapeutic agent?). Each is still found, from the same source; the
+    judged precision stays at its measured value."""
+    with JUDGED.open(encoding="utf-8") as f:
+        judged = list(csv.DictReader(f))
+    assert len(judged) == 40
+    found = {(r["agent_id"], r["name"]): r["source"] for r in uncurated_matches(source, VOCAB)}
+    for row in judged:
+        assert found.get((row["agent_id"], row["name"])) == row["source"], row
+    agents = sum(row["is_agent"] == "true" for row in judged)
+    assert agents / len(judged) >= 0.9
+
+
+# --- the published agents table ------------------------------------------------------------
+
+
+def test_curated_agents_table_has_source_and_drugbank_id():
+    from tidyreview.agent_vocabulary import curated_agents_frame
+    from tidyreview.lexicon import load_lexicon
+    from tidyreview.schemas.entities import Agents
+
+    frame = curated_agents_frame(load_lexicon(VOCAB / "agents.csv"))
+    assert list(frame.columns) == list(Agents.to_schema().columns)
+    assert set(frame["source"]) == {"curated"}
+    ids = frame.set_index("agent_id")["drugbank_id"]
+    assert ids["trastuzumab"] == "DB00072"
+    assert ids["trastuzumab_deruxtecan"] == "DB14962"
+    assert ids["zanidatamab"] == "DB15471"  # DrugBank's name is its code ZW-25
+    assert ids["her2_car_t"] is None
+    assert ids.notna().sum() == 37
+    assert ids.dropna().is_unique
+
+
+def test_curated_agents_table_without_a_drugbank_file(tmp_path):
+    from tidyreview.agent_vocabulary import curated_agents_frame
+    from tidyreview.lexicon import load_lexicon
+
+    shutil.copy(VOCAB / "agents.csv", tmp_path / "agents.csv")
+    frame = curated_agents_frame(load_lexicon(tmp_path / "agents.csv"))
+    assert frame["drugbank_id"].isna().all() and len(frame) == 115
+
+
+MADE_UP_SECOND_REVIEW = """Made-up review of EGFR-mutant lung cancer
+
+A. Author
+
+1. Introduction
+
+Osimertinib is a third-generation EGFR TKI. The anti-TROP2 ADC datopotamab deruxtecan \
+and patritumab deruxtecan (U3-1402) were compared with docetaxel. Osimertinib plus \
+savolitinib is being tested; amivantamab, an anti-EGFR/MET antibody, too.
+"""
+
+
+def test_a_made_up_second_review_gets_agent_mentions_and_rows(plain):
+    """What the entities stage will publish once it matches with the vocabulary (see
+    docs/vocabularies.md): the same find_names over the document's regions."""
+    from tidyreview.source import source_from_text
+
+    source = source_from_text(MADE_UP_SECOND_REVIEW, doc_id="madeup2024")
+    regions = text_regions(read_layout(source))
+    mentions = find_names(plain, source.text, regions)
+    by_id = {}
+    for m in mentions:
+        assert source.text[m.start : m.end] == m.surface
+        by_id.setdefault(m.entity, []).append(m.surface)
+    assert by_id["osimertinib"] == ["Osimertinib", "Osimertinib"]
+    assert by_id["docetaxel"] == ["docetaxel"]
+    assert "datopotamab_deruxtecan" in by_id and "u31402" in by_id
+    frame = plain.frame(
+        [NameMatch(m.start, m.end, m.surface, m.entity, m.alias) for m in mentions],
+        source.text,
+    ).set_index("agent_id")
+    assert frame.loc["osimertinib", "source"] == "drugbank"
+    assert frame.loc["osimertinib", "modality"] == "tyrosine_kinase_inhibitor"
+    assert frame.loc["datopotamab_deruxtecan", "modality"] == "antibody_drug_conjugate"
+    assert frame.loc["datopotamab_deruxtecan", "targets"] == ["TROP2"]
+    assert frame.loc["u31402", "source"] == "rule"
+
+
+def test_every_exclusion_names_a_drugbank_writing():
+    from tidyreview.agent_vocabulary import read_drugbank_rows
+    from tidyreview.lexicon import alias_key
+
+    keys = set()
+    for _id, name, synonyms in read_drugbank_rows(VOCAB / DRUGBANK_FILE):
+        keys.add(alias_key(name))
+        keys.update(alias_key(s) for s in synonyms.split(" | ") if s)
+    with (VOCAB / "drugbank_exclusions.csv").open(encoding="utf-8") as f:
+        names = [row["name"] for row in csv.DictReader(f)]
+    assert [n for n in names if alias_key(n) not in keys] == []
