@@ -322,8 +322,13 @@ def read_layout(source: Source) -> Layout:
             open_paragraph, previous_kind = None, "heading"
             continue
 
-        if open_paragraph is None and LABELLED.match(block.lines[0].text):
-            # "Author Contributions: ..." after the last section: the back matter begins.
+        if (
+            open_paragraph is None
+            and previous_kind != "table"
+            and LABELLED.match(block.lines[0].text)
+        ):
+            # "Author Contributions: ..." after the last section: the back matter begins
+            # (a labelled block right under a table is its note: "Abbreviations: ...").
             state = "back"
             back.append(block)
             continue

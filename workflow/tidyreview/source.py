@@ -10,9 +10,12 @@ from pathlib import Path
 
 from .errors import SourceFormatError
 
-# A review file is named <first-author>-<year>-<anything>.txt,
+# A review file is named <first-author>-<year>-<anything>.txt (or .pdf),
 # e.g. mercogliano-2023-cancers-15-1987.txt -> doc_id "mercogliano2023".
-DOC_FILE_NAME = re.compile(r"^(?P<author>[a-z][a-z]*)-(?P<year>\d{4})(?:-[\w.-]*)?\.txt$")
+DOC_FILE_NAME = re.compile(
+    r"^(?P<author>[a-z][a-z]*)-(?P<year>\d{4})(?:-[\w.-]*?)?\.(?P<format>txt|pdf)$"
+)
+REVIEW_SUFFIXES = (".txt", ".pdf")
 
 
 def doc_id_from_path(path: str | Path) -> str:
@@ -22,7 +25,7 @@ def doc_id_from_path(path: str | Path) -> str:
     if not m:
         raise SourceFormatError(
             path,
-            "file name must look like <first-author>-<year>-<rest>.txt "
+            "file name must look like <first-author>-<year>-<rest>.txt (or .pdf) "
             "(lower case, e.g. mercogliano-2023-cancers-15-1987.txt)",
         )
     return f"{m['author']}{m['year']}"
@@ -37,6 +40,10 @@ class Source:
     text: str
     sha256: str
     _line_starts: list[int] = field(repr=False, compare=False, default_factory=list)
+    source_format: str = "text"  # "text" or "pdf"
+    n_pages: int | None = None  # pages of a PDF source
+    # for a PDF: (start, end, page, x0, top, x1, bottom) of each piece of the derived text
+    spans: list[tuple] | None = field(repr=False, compare=False, default=None)
 
     def line_of(self, offset: int) -> int:
         """Return the 1-based line number holding character `offset`."""
@@ -65,6 +72,8 @@ def load_source(path: str | Path) -> Source:
         )
     if not path.is_file():
         raise SourceFormatError(path, "source path is not a regular file")
+    if path.suffix.lower() == ".pdf":
+        return load_pdf_source(path)
     data = path.read_bytes()
     if not data.strip():
         raise SourceFormatError(path, "source file is empty")
@@ -81,6 +90,27 @@ def load_source(path: str | Path) -> Source:
     return source_from_text(text, doc_id=doc_id_from_path(path), path=str(path))
 
 
+def load_pdf_source(path: Path) -> Source:
+    """Return the review PDF at `path` as a Source whose text is the derived rendering."""
+    from .pdf_text import read_pdf  # loads pypdfium2 only for PDF sources
+
+    doc_id = doc_id_from_path(path)
+    if path.stat().st_size == 0:
+        raise SourceFormatError(path, "source file is empty")
+    derived = read_pdf(path)
+    base = source_from_text(derived.text, doc_id=doc_id, path=str(path))
+    return Source(
+        doc_id=doc_id,
+        path=str(path),
+        text=derived.text,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        _line_starts=base._line_starts,
+        source_format="pdf",
+        n_pages=derived.n_pages,
+        spans=[(s.start, s.end, s.page, s.x0, s.top, s.x1, s.bottom) for s in derived.spans],
+    )
+
+
 def discover_reviews(reviews_dir: str | Path) -> dict[str, str]:
     """Return {doc_id: path} for every review text in `reviews_dir`."""
     folder = Path(reviews_dir)
@@ -89,13 +119,13 @@ def discover_reviews(reviews_dir: str | Path) -> dict[str, str]:
             folder, "reviews folder not found (set reviews_dir in config/config.yaml)"
         )
     found: dict[str, str] = {}
-    for path in sorted(folder.glob("*.txt")):
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in REVIEW_SUFFIXES):
         doc_id = doc_id_from_path(path)
         if doc_id in found:
             raise SourceFormatError(path, f"doc_id {doc_id} already used by {found[doc_id]}")
         found[doc_id] = str(path)
     if not found:
         raise SourceFormatError(
-            folder, "no review found: put the review's text (*.txt) in this folder"
+            folder, "no review found: put the review's text (*.txt) or PDF (*.pdf) in this folder"
         )
     return found
