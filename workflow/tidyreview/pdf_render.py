@@ -11,7 +11,7 @@ tables between horizontal rules, labelled back matter and the reference list.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import SourceFormatError
 from .pdf_lines import Segment, text_without_superscripts
@@ -56,6 +56,8 @@ class Row:
 class _Table:
     caption: list[Segment]
     header: list[list[Segment]] = field(default_factory=list)  # one list per header line
+    # partial rules inside the header: (x0, x1, y) under a group header's columns
+    header_rules: list[tuple[float, float, float]] = field(default_factory=list)
     rows: list[list[Row]] = field(default_factory=list)  # body rows, each its text lines
     note: list[Segment] = field(default_factory=list)
     pieces: list[tuple[list[list[Segment]], list[list[Row]]]] = field(default_factory=list)
@@ -84,14 +86,32 @@ def _is_caption(row: Row) -> re.Match | None:
 
 
 def _is_heading(row: Row, body_size: float) -> bool:
-    seg = row.segs[0]
+    """A numbered heading: "2.1. Title" in bold or italic, at least body size (the
+    number may stand apart from the title by a wide gap)."""
+    first = row.segs[0]
     return (
-        len(row.segs) == 1
-        and bool(HEADING_NUMBER.match(seg.text))
-        and (seg.bold or seg.italic)
-        and seg.size >= 0.95 * body_size
-        and len(seg.text) < 200
+        bool(HEADING_NUMBER.match(row.text))
+        and all(s.bold == first.bold and s.italic == first.italic for s in row.segs)
+        and (first.bold or first.italic)
+        and first.size >= 0.95 * body_size
+        and len(row.text) < 200
     )
+
+
+# "6.1.1. Novel Target Antigens": a deep heading set in roman type
+PLAIN_HEADING = re.compile(r"^\d+(?:\.\d+)+\.\s+[A-Z][^.]*$")
+
+
+def _is_plain_heading(rows: list[Row], i: int, body_size: float, body_left: float) -> bool:
+    """A numbered heading in body type: one line at the margin, between a finished
+    paragraph and an indented one."""
+    row = rows[i]
+    if not PLAIN_HEADING.match(row.text) or len(row.text) > 200 or row.size < body_size:
+        return False
+    if _indent(row, body_left, body_size) or i + 1 >= len(rows):
+        return False
+    before_done = i == 0 or rows[i - 1].text.rstrip().endswith((".", ":"))
+    return before_done and _indent(rows[i + 1], body_left, body_size)
 
 
 def _front(path, rows: list[Row], body_size: float, body_left: float, w) -> int:
@@ -215,12 +235,12 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
             close()
             items.append(("references", _references(rows[i + 1 :])))
             break
-        if _is_heading(row, body_size):
+        if _is_heading(row, body_size) or _is_plain_heading(rows, i, body_size, body_left):
             close()
             segs = list(row.segs)
             while (
                 i + 1 < len(rows)
-                and len(rows[i + 1].segs) == 1
+                and not HEADING_NUMBER.match(rows[i + 1].text)
                 and rows[i + 1].segs[0].bold == row.segs[0].bold
                 and rows[i + 1].segs[0].italic == row.segs[0].italic
                 and not _indent(rows[i + 1], body_left, body_size)
@@ -338,7 +358,8 @@ def _float(rows, i, m, pages, tables, body_size):
         tables[number].pieces.append(([], groups))
         tables[number].note.extend(note)
         return j, None
-    table = _Table(caption, header, note=note)
+    header_rules = [r for r in below if len(full) >= 2 and full[0] + 1 < r[2] < full[1] - 1]
+    table = _Table(caption, header, header_rules=header_rules, note=note)
     table.pieces.append((header, groups))
     tables[number] = table
     return j, ("table", table)
@@ -381,19 +402,20 @@ def _write_cells(cells: list[list[Segment]], w) -> None:
             if tail:
                 joiner = join_lines(tail, seg.text, w.words)
                 if joiner == "-DROP":
-                    w.parts[-1] = w.parts[-1][:-1]
-                    w.length -= 1
-                    last = w.spans[-1]
-                    w.spans[-1] = type(last)(
-                        last.start,
-                        last.end - 1,
-                        *(last.page, last.x0, last.top, last.x1, last.bottom),
-                    )
+                    w.drop_last_char()
                     joiner = ""
                 w.write(joiner)
             w.write(seg.text, seg)
             tail = seg.text
     w.write("\n")
+
+
+def _group_extent(seg: Segment, rules) -> Segment:
+    """Return the segment widened to the rule drawn under it (a group header's columns)."""
+    for x0, x1, y in rules:
+        if seg.bottom - 1 <= y <= seg.bottom + seg.size and x0 <= seg.x0 and seg.x1 <= x1:
+            return replace(seg, x0=x0, x1=x1)
+    return seg
 
 
 def _write_table(table: _Table, w) -> None:
@@ -405,7 +427,7 @@ def _write_table(table: _Table, w) -> None:
     group_cells: list[list[Segment]] = [[] for _ in range(n)]
     head_cells: list[list[Segment]] = [[] for _ in range(n)]
     for seg in sorted(header_segs, key=lambda s: (round(s.top), s.x0)):
-        cols = _column_of(seg, columns) or [
+        cols = _column_of(_group_extent(seg, table.header_rules), columns) or [
             min(range(n), key=lambda k: abs(columns[k][0] - seg.x0))
         ]
         if len(cols) > 1:

@@ -37,6 +37,9 @@ DIGITS = re.compile(r"\d+")
 # A word broken at a line end: "immuno-" + "genicity"
 BROKEN_WORD = re.compile(r"(?P<stem>[A-Za-z]+)-$")
 NEXT_WORD = re.compile(r"^(?P<word>[a-z]+)")
+# The end and the start of an italic run in markup ("*Mol. Cancer*", not "**2020**").
+ITALIC_END = re.compile(r"(?<![*\s])\*$")
+ITALIC_START = re.compile(r"^\*(?![*\s])")
 WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
@@ -97,23 +100,25 @@ class _Writer:
             joiner = join_lines(tail, text, self.words) if tail else ""
             if joiner == "-DROP":
                 # mended hyphen: remove the hyphen written at the end of the previous piece
-                self.parts[-1] = self.parts[-1][:-1]
-                self.length -= 1
-                last = self.spans[-1]
-                self.spans[-1] = Span(
-                    last.start, last.end - 1, last.page, last.x0, last.top, last.x1, last.bottom
-                )
+                self.drop_last_char()
                 joiner = ""
+            elif ITALIC_END.search(tail) and ITALIC_START.match(text):
+                # one italic run wrapped over two lines: "*Mol. Cancer*" "*Res.*" -> one run
+                self.drop_last_char()
+                text = text[1:]
             self.write(joiner)
             self.write(text, seg)
             tail = text
         if tail:
             self.write("\n\n")
 
-    def raw_line(self, pieces: list[tuple[str, Segment | None]]) -> None:
-        for text, seg in pieces:
-            self.write(text, seg)
-        self.write("\n")
+    def drop_last_char(self) -> None:
+        self.parts[-1] = self.parts[-1][:-1]
+        self.length -= 1
+        last = self.spans[-1]
+        self.spans[-1] = Span(
+            last.start, last.end - 1, last.page, last.x0, last.top, last.x1, last.bottom
+        )
 
     def text(self) -> str:
         return "".join(self.parts)
