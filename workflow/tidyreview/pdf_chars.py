@@ -153,7 +153,7 @@ def _page_objects(page) -> tuple[set[int], list[tuple], list[tuple]]:
             figures.append(_bounds(obj))
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             x0, y0, x1, y1 = _bounds(obj)
-            if y1 - y0 < 2 and x1 - x0 > 20:
+            if y1 - y0 < 3.5 and x1 - x0 > 20:  # a rule, stroked or a thin filled box
                 rules.append((x0, x1, (y0 + y1) / 2))
     if not own_text:
         # All the page's text is inside form XObjects: the form is the page, not a figure.

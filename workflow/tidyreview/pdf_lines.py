@@ -58,6 +58,12 @@ def _wrap(text: str, style) -> str:
     bold, italic = style
     core = text.strip()
     lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    # a comma or semicolon closing a styled run stays outside it: "**2020**," not "**2020,**"
+    stripped = core.rstrip(",;")
+    trail = core[len(stripped) :] + trail
+    core = stripped
+    if not core:
+        return text
     if bold:
         core = f"**{core}**"
     elif italic:

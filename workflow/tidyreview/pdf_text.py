@@ -156,9 +156,10 @@ def _running_lines(pages_segs: list[list[Segment]], pages: list[Page]) -> set[in
         bottom_rules = [r[2] for r in wide if r[2] > 0.85 * page.height]
         on_page = set()
         for seg in segs:
-            if top_rules and seg.bottom <= max(top_rules) + 1:
+            # the rule closest to the page's edge: a table's rules may lie in the band too
+            if top_rules and seg.bottom <= min(top_rules) + 1:
                 drop.add(id(seg))
-            if bottom_rules and seg.top >= min(bottom_rules) - 1:
+            if bottom_rules and seg.top >= max(bottom_rules) - 1:
                 drop.add(id(seg))
             if seg.top < 0.1 * page.height or seg.bottom > 0.9 * page.height:
                 key = DIGITS.sub("#", seg.text)

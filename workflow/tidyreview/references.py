@@ -66,6 +66,15 @@ BOOK_TAIL = re.compile(
     r"(?P<publisher>[^:;]+?):\s*(?P<place>[^;]+?),\s*(?P<year>\d{4})"
     r"(?:;\s*pp\.\s*(?P<pages>[^\s,;]+?))?\.(?=\s|$)"
 )
+# A whole book or report, MDPI style, its title in italics:
+# "Bolt Biotherapeutics, Inc. *A First-in-Human Study ...*; Bolt Biotherapeutics, Inc.:
+# Redwood City, CA, USA, 2021."
+WHOLE_BOOK = re.compile(
+    r"\*(?P<book>[^*]+?)\*;\s*(?P<publisher>[^:;]+?):\s*(?P<place>[^;]+?),\s*(?P<year>\d{4})"
+    r"\.(?=\s|$)"
+)
+# Abbreviations closing a corporate author's name: "Inc.", "Ltd.", "Co.", "Corp."
+CORPORATE_SUFFIX = re.compile(r"\b(?:Inc|Ltd|Co|Corp|LLC|plc|AG|GmbH|S\.A)\.$")
 # A web page or registry record: "... Available online: <https://...> (accessed on 13 February 2023)."
 AVAILABLE_ONLINE = re.compile(r"\bAvailable online:\s*")
 # "(accessed on 13 February 2023)"
@@ -371,6 +380,7 @@ def _check_authors(parsed: Parsed, title: str) -> None:
 def parse_entry(text: str) -> Parsed:
     """Return the fields of one reference entry (its text after the list number)."""
     parsed = Parsed()
+    book_title = ""
     body = _take_links(text, parsed)
     accessed = ACCESSED.search(body)
     if accessed:
@@ -388,6 +398,14 @@ def parse_entry(text: str) -> Parsed:
         parsed.pages = book["pages"]
         parsed.publisher = plain(book["publisher"])
         parsed.publisher_place = plain(book["place"])
+    elif journal is None and not online and WHOLE_BOOK.search(body):
+        whole = WHOLE_BOOK.search(body)
+        head, tail_end = body[: whole.start()], whole.end()
+        parsed.pub_type = "book"
+        parsed.year = int(whole["year"])
+        parsed.publisher = plain(whole["publisher"])
+        parsed.publisher_place = plain(whole["place"])
+        book_title = whole["book"]
     elif journal:
         head, tail_end = body[: journal.start()], journal.end()
         parsed.pub_type = "journal_article"
@@ -435,6 +453,14 @@ def parse_entry(text: str) -> Parsed:
 
     title_start = _parse_authors(head, parsed)
     title = head[title_start:].strip()
+    if parsed.pub_type == "book":
+        if not parsed.authors and title:
+            # a corporate author ("Daiichi Sankyo Inc.; AstraZeneca."): names as printed
+            names = [n.strip() for n in title.split("; ") if n.strip()]
+            if not CORPORATE_SUFFIX.search(names[-1]):
+                names[-1] = names[-1].rstrip(".")
+            parsed.authors, parsed.authors_normalized = names, list(names)
+        title = book_title
     if parsed.pub_type in WEB_TYPES and not parsed.authors:
         sentences = SENTENCE_BREAK.split(_strip_end(title))
         if len(sentences) > 1 and YEAR_SENTENCE.match(sentences[-1]):
