@@ -319,3 +319,11 @@ def test_span_map_points_at_the_pages(tmp_path):
     assert 45 < span.x0 < 55 and span.top < span.bottom
     for s in derived.spans:
         assert derived.text[s.start : s.end].strip()
+
+
+def test_benchmark_compares_words_and_order():
+    from tidyreview.benchmarks.pdf import compare
+
+    line = compare("one two three four five", "page 3 of 9 one two three four five")
+    assert "peer-only 4" in line and "ours-only 0" in line and "reading order 100.0%" in line
+    assert "reading order 0.0%" in compare("a b c d e", "e d c b a")

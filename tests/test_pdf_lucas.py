@@ -239,3 +239,17 @@ def test_abbreviations_found_in_the_derived_text(pdf_source):
     assert ("ADCs", "Antibody-drug conjugates") in pairs or ("ADCs", "drug conjugates") in pairs
     assert ("TI", "therapeutic index") in pairs
     assert ("DAR", "drug-antibody ratio") in pairs
+
+
+def test_provenance_tables(tables, pdf_source, source):
+    doc = tables["documents"].iloc[0]
+    assert (doc.source_format, doc.n_pages, doc.source_sha256) == ("pdf", 36, SHA256)
+    (row,) = tables["document_texts"].to_dict("records")
+    assert row["text"] == pdf_source.text and row["source_format"] == "pdf"
+    spans = tables["text_spans"]
+    assert len(spans) == len(pdf_source.spans) and spans.start.is_unique
+    assert (spans.end > spans.start).all() and spans.page.between(1, 36).all()
+    text_doc = structure.extract(source)  # the text review: no pages, no span map
+    assert text_doc["documents"].iloc[0][["source_format", "n_pages"]].tolist() == ["text", None]
+    assert text_doc["text_spans"].empty
+    assert text_doc["document_texts"].iloc[0].text == source.text

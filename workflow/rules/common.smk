@@ -37,8 +37,14 @@ def all_review_texts():
     return list(REVIEWS.values())
 
 
+# Loading a source runs the PDF reader too (for *.pdf reviews).
+SOURCE_MODULES = ["source", "pdf_chars", "pdf_lines", "pdf_text", "pdf_render"]
+
+
 def code(*modules):
     """Package modules a rule runs, as inputs: editing one reruns only what uses it."""
+    if "source" in modules:
+        modules = [*modules, *SOURCE_MODULES[1:]]
     return [str(PACKAGE_DIR / f"{m}.py") for m in modules]
 
 

@@ -107,7 +107,11 @@ def load_pdf_source(path: Path) -> Source:
         _line_starts=base._line_starts,
         source_format="pdf",
         n_pages=derived.n_pages,
-        spans=[(s.start, s.end, s.page, s.x0, s.top, s.x1, s.bottom) for s in derived.spans],
+        spans=[
+            (s.start, s.end, s.page, s.x0, s.top, s.x1, s.bottom)
+            for s in derived.spans
+            if s.end > s.start
+        ],
     )
 
 
