@@ -101,20 +101,32 @@ def _font_style(obj, cache: dict) -> _Font:
     return found
 
 
-def _visible(obj, cache: dict) -> bool:
-    key = ctypes.cast(obj, ctypes.c_void_p).value
-    found = cache.get(key)
-    if found is None:
-        mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
-        r, g, b, a = (ctypes.c_uint(0) for _ in range(4))
-        has_fill = pdfium_c.FPDFPageObj_GetFillColor(
-            obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)
-        )
-        white = bool(has_fill) and (r.value, g.value, b.value) == WHITE
-        transparent = bool(has_fill) and a.value == 0
-        found = mode not in INVISIBLE_RENDER_MODES and not white and not transparent
-        cache[key] = found
-    return found
+def _visible(obj) -> bool:
+    """Return whether a text object paints: not an invisible render mode, not white or
+    fully transparent."""
+    mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
+    r, g, b, a = (ctypes.c_uint(0) for _ in range(4))
+    has_fill = pdfium_c.FPDFPageObj_GetFillColor(
+        obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)
+    )
+    white = bool(has_fill) and (r.value, g.value, b.value) == WHITE
+    transparent = bool(has_fill) and a.value == 0
+    return mode not in INVISIBLE_RENDER_MODES and not white and not transparent
+
+
+def _codes(tp, n: int) -> list[int]:
+    """Return the Unicode code of every character index of the text page.
+
+    (FPDFText_GetText is not index-aligned: it leaves characters out.)"""
+    get = pdfium_c.FPDFText_GetUnicode
+    return [get(tp, i) for i in range(n)]
+
+
+# FPDFText_GetTextObject returning the object's address as an int: a cheap key per
+# character (casting each returned pointer costs more than the call).
+_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
+)
 
 
 def _bounds(obj) -> tuple[float, float, float, float]:
@@ -178,37 +190,49 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
     figures = [f for f in figures if (f[2] - f[0]) * (f[3] - f[1]) < 0.6 * page_area]
     textpage = page.get_textpage()
     tp = textpage.raw
+    tp_address = ctypes.cast(tp, ctypes.c_void_p).value
+    n = pdfium_c.FPDFText_CountChars(tp)
+    codes = _codes(tp, n)
+    # per text object: None (not shown) or (bold, italic, font size)
+    objects: dict[int, tuple[bool, bool, float] | None] = {}
     fonts: dict = {}
-    visibility: dict = {}
     chars: list[Char] = []
     ox, oy = ctypes.c_double(0), ctypes.c_double(0)
     rect = pdfium_c.FS_RECTF()
+    rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
+    loose_box, origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
     space = False
-    for i in range(pdfium_c.FPDFText_CountChars(tp)):
-        code = pdfium_c.FPDFText_GetUnicode(tp, i)
+    for i, code in enumerate(codes):
         if code == 0x02:  # pdfium marks a hyphen it takes for a line-end break
             code = 0x2D
-        if code in (0, 0xFFFE, 0xFFFF, 0x0D, 0x0A):
-            continue
-        if pdfium_c.FPDFText_IsGenerated(tp, i) and code != 0x20:
-            continue
-        obj = pdfium_c.FPDFText_GetTextObject(tp, i)
-        if code == 0x20:  # a space, drawn or inferred by pdfium from a gap: a word break
+        elif code == 0x20:  # a space, drawn or inferred by pdfium from a gap: a word break
             space = True
             continue
-        if not obj:
+        elif code in (0, 0xFFFE, 0xFFFF, 0x0D, 0x0A):
             continue
-        if ctypes.cast(obj, ctypes.c_void_p).value in in_figure or not _visible(obj, visibility):
+        address = _text_object_address(tp_address, i)
+        if not address:
             continue
-        pdfium_c.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect))
-        pdfium_c.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy))
+        if address in objects:
+            shown = objects[address]
+        else:
+            obj = pdfium_c.FPDFText_GetTextObject(tp, i)
+            shown = None
+            if address not in in_figure and _visible(obj):
+                style = _font_style(obj, fonts)
+                size = round(pdfium_c.FPDFText_GetFontSize(tp, i), 1)
+                shown = (style.bold, style.italic, size)
+            objects[address] = shown
+        if shown is None:
+            continue
+        loose_box(tp, i, rect_ref)
+        origin(tp, i, ox_ref, oy_ref)
         x0, x1 = rect.left, rect.right
         cx, cy = (x0 + x1) / 2, oy.value + 1
         if not (crop[0] <= cx <= crop[2] and crop[1] <= cy <= crop[3]):
             continue
         if figures and _inside(cx, cy, figures):
             continue
-        style = _font_style(obj, fonts)
         text = chr(code)
         chars.append(
             Char(
@@ -218,9 +242,9 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
                 x1,
                 height - rect.bottom,
                 height - oy.value,
-                round(pdfium_c.FPDFText_GetFontSize(tp, i), 1),
-                style.bold,
-                style.italic,
+                shown[2],
+                shown[0],
+                shown[1],
                 space,
             )
         )

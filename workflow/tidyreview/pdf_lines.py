@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .pdf_chars import Char, Page
 
@@ -36,6 +36,7 @@ class Segment:
     size: float
     bold: bool
     italic: bool
+    superscript: list[bool] = field(default_factory=list)  # per character
 
     def markup(self) -> str:
         """Return the text with italic runs as *...* and bold runs as **...**."""
@@ -103,6 +104,7 @@ def _segment(page: int, chars: list[Char], superscripts: set[int]) -> Segment:
         size=size,
         bold=sum(c.bold for c in letters) * 2 > len(letters),
         italic=sum(c.italic for c in letters) * 2 > len(letters),
+        superscript=[id(c) in superscripts for c in chars],
     )
 
 
@@ -115,58 +117,44 @@ def page_segments(page: Page) -> list[Segment]:
             rows[-1].append(ch)
         else:
             rows.append([ch])
-    # Superscripts: a row of small characters whose baseline lies inside a larger row.
+    # Superscripts: a row of small characters raised into the next, larger row (sorted by
+    # baseline, the raised row comes first) belongs to that row.
     superscripts: set[int] = set()
-    merged: list[list[Char]] = []
+    final: list[list[Char]] = []
+    previous_size = 0.0
     for row in rows:
         size = max(c.size for c in row)
-        host = None
-        for other in merged[-3:]:
-            other_size = max(c.size for c in other)
-            other_base = Counter(c.baseline for c in other).most_common(1)[0][0]
-            if (
-                size < SUPERSCRIPT_SIZE * other_size
-                and other_base - other_size < row[0].baseline < other_base
-            ):
-                host = other
-        if host is None:
-            # a later row may host this one (the superscript row comes first by baseline)
-            merged.append(row)
-        else:
-            host.extend(row)
-            superscripts.update(id(c) for c in row)
-    # A superscript row that came before its host: attach it to the next larger row.
-    final: list[list[Char]] = []
-    for row in merged:
         if final:
+            base = row[0].baseline
             prev = final[-1]
-            psize, size = max(c.size for c in prev), max(c.size for c in row)
-            base = Counter(c.baseline for c in row).most_common(1)[0][0]
-            if psize < SUPERSCRIPT_SIZE * size and base - size < prev[0].baseline < base:
+            if previous_size < SUPERSCRIPT_SIZE * size and base - size < prev[0].baseline < base:
                 superscripts.update(id(c) for c in prev)
                 final[-1] = prev + row
+                previous_size = size
                 continue
         final.append(row)
+        previous_size = size
     segments: list[Segment] = []
     for row in final:
         row.sort(key=lambda c: c.x0)
         run = [row[0]]
+        last = row[0]
         for ch in row[1:]:
-            size = max(run[-1].size, ch.size, 1)
-            if ch.x0 - run[-1].x1 > SEGMENT_GAP * size:
+            size = last.size if last.size > ch.size else ch.size
+            if ch.x0 - last.x1 > SEGMENT_GAP * (size if size > 1 else 1):
                 segments.append(_segment(page.number, run, superscripts))
                 run = []
             run.append(ch)
+            last = ch
         segments.append(_segment(page.number, run, superscripts))
-    for seg in segments:
-        seg.superscript = [id(c) in superscripts for c in seg.chars]  # type: ignore[attr-defined]
     segments.sort(key=lambda s: (round(s.baseline), s.x0))
     return segments
 
 
 def text_without_superscripts(seg: Segment, keep: str = "*") -> str:
     """Return the segment's text without superscript characters (but keeping `keep`)."""
-    flags = getattr(seg, "superscript", [False] * len(seg.chars))
-    chars = [c for c, sup in zip(seg.chars, flags, strict=True) if not sup or c.text in keep]
+    chars = [
+        c for c, sup in zip(seg.chars, seg.superscript, strict=True) if not sup or c.text in keep
+    ]
     text = "".join(c.text for c in _spaced(chars, seg.size))
     return re.sub(r"\s+", " ", text).strip()
