@@ -144,6 +144,7 @@ def test_all_272_references_numbered_in_order(refs):
         (255, "Chen", 2013, "OncoTargets Ther.", "Targeted therapy for Hodgkin lymphoma"),
         (262, "Mould", 2015, "Dig. Dis.", "The Pharmacokinetics of Biologics: A Primer"),
         (263, "Lefevre", 2019, "BioDrugs", "Factors Influencing Drug Disposition"),
+        (211, "Jovčevska", 2020, "BioDrugs", "The Therapeutic Potential of Nanobodies"),
         (272, "Ordás", None, None, "Therapeutic drug monitoring of tumor necrosis factor"),
     ],
 )

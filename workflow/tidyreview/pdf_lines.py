@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 
 from .pdf_chars import Char, Page
 
@@ -17,6 +18,20 @@ from .pdf_chars import Char, Page
 SEGMENT_GAP = 0.9
 # A gap wider than this many font sizes is a word space.
 WORD_GAP = 0.15
+# Spacing accents some fonts draw over the letter as a separate glyph ("c" + "ˇ" -> "č"),
+# with the combining mark each stands for.
+SPACING_ACCENTS = {
+    "\u02c7": "\u030c",  # caron
+    "\u00b4": "\u0301",  # acute
+    "\u0060": "\u0300",  # grave
+    "\u00a8": "\u0308",  # diaeresis
+    "\u02dc": "\u0303",  # tilde
+    "\u02c6": "\u0302",  # circumflex
+    "\u00b8": "\u0327",  # cedilla
+    "\u02da": "\u030a",  # ring above
+    "\u02d8": "\u0306",  # breve
+    "\u02dd": "\u030b",  # double acute
+}
 # A character smaller than this share of its row's size, raised, is a superscript.
 SUPERSCRIPT_SIZE = 0.85
 
@@ -137,6 +152,7 @@ def page_segments(page: Page) -> list[Segment]:
     segments: list[Segment] = []
     for row in final:
         row.sort(key=lambda c: c.x0)
+        row = _attach_accents(row)
         run = [row[0]]
         last = row[0]
         for ch in row[1:]:
@@ -149,6 +165,21 @@ def page_segments(page: Page) -> list[Segment]:
         segments.append(_segment(page.number, run, superscripts))
     segments.sort(key=lambda s: (round(s.baseline), s.x0))
     return segments
+
+
+def _attach_accents(row: list[Char]) -> list[Char]:
+    """Return the row with each spacing accent drawn over a letter merged into it."""
+    if not any(c.text in SPACING_ACCENTS for c in row):
+        return row
+    out: list[Char] = []
+    for ch in row:
+        mark = SPACING_ACCENTS.get(ch.text)
+        if mark and out and out[-1].text.isalpha() and ch.x0 < out[-1].x1:
+            base = out[-1]
+            out[-1] = replace(base, text=unicodedata.normalize("NFC", base.text + mark))
+            continue
+        out.append(ch)
+    return out
 
 
 def text_without_superscripts(seg: Segment, keep: str = "*") -> str:

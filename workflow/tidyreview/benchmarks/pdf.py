@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -49,8 +50,8 @@ def with_pdftotext(path: Path) -> str:
 
 
 def _words(text: str) -> list[str]:
-    # markup of ours (*Journal*, **2021**) and tabs are not words
-    return [w.lower() for w in WORD.findall(text)]
+    # ligatures compared as letters (NFKC); markup of ours (*Journal*, **2021**) is no word
+    return [w.lower() for w in WORD.findall(unicodedata.normalize("NFKC", text))]
 
 
 def _timed(tool: Callable[[Path], str], path: Path) -> tuple[float, str]:
