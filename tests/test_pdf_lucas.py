@@ -254,3 +254,21 @@ def test_provenance_tables(tables, pdf_source, source):
     assert text_doc["documents"].iloc[0][["source_format", "n_pages"]].tolist() == ["text", None]
     assert text_doc["text_spans"].empty
     assert text_doc["document_texts"].iloc[0].text == source.text
+
+
+def test_derived_text_is_written_once_and_read_back_unchanged(pdf_source, tmp_path):
+    from tidyreview.source import save_derived
+
+    path = tmp_path / "lucas2021.derived.json"
+    save_derived(pdf_source, path)
+    again = load_source(path)
+    assert (again.doc_id, again.path, again.sha256) == (
+        pdf_source.doc_id,
+        pdf_source.path,
+        pdf_source.sha256,
+    )
+    assert again.text == pdf_source.text and again.spans == pdf_source.spans
+    assert (again.source_format, again.n_pages) == ("pdf", 36)
+    first = path.read_bytes()
+    save_derived(again, path)
+    assert path.read_bytes() == first  # deterministic

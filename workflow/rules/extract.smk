@@ -3,6 +3,18 @@
 # and gets the folder as params.vocabularies.
 
 
+rule pdf_text:
+    input:
+        pdf=review_pdf,
+        code=code("source", "files", "runner"),
+    output:
+        derived=f"{OUT}/interim/{{doc_id}}/source/{{doc_id}}.derived.json",
+    log:
+        f"{OUT}/logs/pdf_text/{{doc_id}}.log",
+    script:
+        "../scripts/pdf_text.py"
+
+
 rule structure:
     input:
         text=review_text,

@@ -8,8 +8,8 @@ the cells of a table row come apart.
 from __future__ import annotations
 
 import re
-from collections import Counter
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .pdf_chars import Char, Page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,9 +64,48 @@ def source_from_text(text: str, doc_id: str = "test2000", path: str = "<memory>"
     return Source(doc_id=doc_id, path=path, text=text, sha256=digest, _line_starts=starts)
 
 
+# The derived text of a PDF review, written once by the workflow (rule pdf_text) and read
+# by every stage: outputs/interim/<doc_id>/source/<doc_id>.derived.json
+DERIVED_SUFFIX = ".derived.json"
+
+
+def save_derived(source: Source, path: str | Path) -> None:
+    """Write a PDF source's derived text, span map and identity as JSON (deterministic)."""
+    from .files import write_text_atomically
+
+    record = {
+        "doc_id": source.doc_id,
+        "path": source.path,
+        "sha256": source.sha256,
+        "source_format": source.source_format,
+        "n_pages": source.n_pages,
+        "text": source.text,
+        "spans": [list(s) for s in source.spans or []],
+    }
+    write_text_atomically(path, json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _load_derived(path: Path) -> Source:
+    record = json.loads(path.read_text(encoding="utf-8"))
+    base = source_from_text(record["text"], doc_id=record["doc_id"], path=record["path"])
+    return Source(
+        doc_id=record["doc_id"],
+        path=record["path"],
+        text=record["text"],
+        sha256=record["sha256"],
+        _line_starts=base._line_starts,
+        source_format=record["source_format"],
+        n_pages=record["n_pages"],
+        spans=[tuple(s) for s in record["spans"]],
+    )
+
+
 def load_source(path: str | Path) -> Source:
-    """Return the review at `path`, or raise SourceFormatError saying what is wrong."""
+    """Return the review at `path` (text, PDF, or a PDF's derived text written by
+    save_derived), or raise SourceFormatError saying what is wrong."""
     path = Path(path)
+    if path.name.endswith(DERIVED_SUFFIX) and path.is_file():
+        return _load_derived(path)
     if not path.exists():
         raise SourceFormatError(
             path, "source file not found; put the review's text in raw/reviews/"
