@@ -272,3 +272,16 @@ def test_derived_text_is_written_once_and_read_back_unchanged(pdf_source, tmp_pa
     first = path.read_bytes()
     save_derived(again, path)
     assert path.read_bytes() == first  # deterministic
+
+
+def test_unknown_table_goes_to_table_cells_losslessly(pdf_source):
+    from tidyreview.review_tables import extract as review_tables
+
+    frames = review_tables(pdf_source, ROOT / "raw" / "vocabularies")
+    cells = frames["table_cells"]
+    assert len(cells) == 12 * 8  # group header, header and 10 rows of 8 columns
+    assert set(cells.table_id) == {"T1"}
+    for cell in cells.itertuples():
+        assert pdf_source.text[cell.start : cell.end] == cell.value
+    row = cells[cells.row_index == cells.row_index.max()].sort_values("column_index")
+    assert row.value.tolist()[:2] == ["Belantamab mafodotin-blmf", "Blenrep (GlaxoSmithKline)"]
