@@ -269,6 +269,8 @@ def _table_doc(tmp_path: Path) -> Path:
     doc.text(194.5, y + 172, ",", size=9)
     doc.text(200, y + 172, "2", size=9, style="I")
     doc.text(204.5, y + 172, ", 3. [CrossRef]", size=9)
+    doc.text(36, y + 196, "Disclaimer/Publisher's Note:", size=9, style="B")
+    doc.text(160, y + 196, "The statements are those of the authors.", size=9)
     return doc.save(tmp_path / "table-2022-doc.pdf")
 
 
@@ -308,6 +310,11 @@ def test_references_and_back_matter(tmp_path):
     assert "[CrossRef]" not in source.text
     doc = structure(source)["documents"].iloc[0]
     assert doc.funding == "This research received no external funding."
+    # a labelled block after the list is back matter, not part of the last entry
+    assert refs.raw.tolist()[1].endswith("*2*, 3.")
+    assert source.text.endswith(
+        "\n\nDisclaimer/Publisher's Note: The statements are those of the authors.\n\n"
+    )
 
 
 def test_span_map_points_at_the_pages(tmp_path):

@@ -233,7 +233,9 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
         row = rows[i]
         if len(row.segs) == 1 and row.segs[0].text == "References" and row.segs[0].bold:
             close()
-            items.append(("references", _references(rows[i + 1 :])))
+            entries, back = _references(rows[i + 1 :])
+            items.append(("references", entries))
+            items.extend(("line", block) for block in back)
             break
         if _is_heading(row, body_size) or _is_plain_heading(rows, i, body_size, body_left):
             close()
@@ -450,13 +452,21 @@ def _write_table(table: _Table, w) -> None:
         w.line(table.note)
 
 
-def _references(rows: list[Row]) -> list[list[Segment]]:
-    """Return the reference entries, each its segments (an entry starts with 'N. ')."""
+def _references(rows: list[Row]) -> tuple[list[list[Segment]], list[list[Segment]]]:
+    """Return the reference entries (an entry starts with 'N. ' at the list's left edge)
+    and the labelled blocks after the list ("Disclaimer/Publisher’s Note: ...")."""
     entries: list[list[Segment]] = []
+    back: list[list[Segment]] = []
     left = min((r.x0 for r in rows), default=0)
     for row in rows:
+        labelled = LABEL.match(row.text) and row.segs[0].chars[0].bold
+        if back or (labelled and not REFERENCE_START.match(row.text)):
+            if labelled or not back:
+                back.append([])
+            back[-1].extend(row.segs)
+            continue
         if REFERENCE_START.match(row.text) and row.x0 <= left + 2:
             entries.append([])
         if entries:
             entries[-1].extend(row.segs)
-    return entries
+    return entries, back
