@@ -53,7 +53,14 @@ def all_review_texts():
 
 
 # Loading a source runs the PDF reader too (for *.pdf reviews).
-SOURCE_MODULES = ["source", "pdf_chars", "pdf_lines", "pdf_text", "pdf_render"]
+SOURCE_MODULES = [
+    "source",
+    "pdf_chars",
+    "pdf_lines",
+    "pdf_text",
+    "pdf_render",
+    "pdf_writer",
+]
 
 
 def code(*modules):

@@ -15,7 +15,17 @@ from dataclasses import dataclass, field, replace
 
 from .errors import SourceFormatError
 from .pdf_lines import Segment, text_without_superscripts
-from .pdf_text import CAPTION_START, CONTINUED, HEADING_NUMBER, LABEL, REFERENCE_START, join_lines
+from .pdf_writer import join_lines
+
+# "2.1. Antibody Selection" (a heading starts with a section number)
+HEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.\s+\S")
+# "Table 1. Antibody-drug ...", "Figure 3. Clearance ..."; "Table 1. Cont." continues one.
+CAPTION_START = re.compile(r"^(?P<kind>Table|Figure)\s+(?P<number>\d+)\.\s*(?P<rest>.*)$")
+CONTINUED = re.compile(r"^Cont(?:inued)?\.?$", re.IGNORECASE)
+# "Received: 27 April 2021", "Publisher’s Note: ...": a labelled front/back-matter field.
+LABEL = re.compile(r"^(?:\*\s*)?[A-Z][\w’'/-]*(?: [\w’'/-]+){0,3}:(?:\s|$)")
+# "12. Surname, I.; ..." the start of a reference entry
+REFERENCE_START = re.compile(r"^\d+\.\s")
 
 # A row starting like a marker of an affiliation ("1", "2", "*") in the byline area.
 MARKER = re.compile(r"^(?:\d{1,2}|\*)$")

@@ -14,46 +14,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SourceFormatError
 from .pdf_chars import Page, read_pages
-from .pdf_lines import Segment, page_segments, text_without_superscripts
+from .pdf_lines import Segment, page_segments
+from .pdf_render import render
+from .pdf_writer import Span, Writer, join_lines
 
-# "2.1. Antibody Selection" (a heading starts with a section number)
-HEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.\s+\S")
-# "Table 1. Antibody-drug ...", "Figure 3. Clearance ..."; "Table 1. Cont." continues one.
-CAPTION_START = re.compile(r"^(?P<kind>Table|Figure)\s+(?P<number>\d+)\.\s*(?P<rest>.*)$")
-CONTINUED = re.compile(r"^Cont(?:inued)?\.?$", re.IGNORECASE)
-# "Received: 27 April 2021", "Publisher’s Note: ...": a labelled front/back-matter field.
-LABEL = re.compile(r"^(?:\*\s*)?[A-Z][\w’'/-]*(?: [\w’'/-]+){0,3}:(?:\s|$)")
-# Link markers printed after a reference instead of its links.
-LINK_MARKERS = re.compile(r"\s*\[(?:CrossRef|PubMed|Google Scholar|PubMed Central|PMC)\]")
-# "12. Surname, I.; ..." the start of a reference entry
-REFERENCE_START = re.compile(r"^\d+\.\s")
 # A page number or "3 of 36" alone: part of a running header or footer.
 DIGITS = re.compile(r"\d+")
-# A word broken at a line end: "immuno-" + "genicity"
-BROKEN_WORD = re.compile(r"(?P<stem>[A-Za-z]+)-$")
-NEXT_WORD = re.compile(r"^(?P<word>[a-z]+)")
-# The end and the start of an italic run in markup ("*Mol. Cancer*", not "**2020**").
-ITALIC_END = re.compile(r"(?<![*\s])\*$")
-ITALIC_START = re.compile(r"^\*(?![*\s])")
+# Hyphenated words as the document writes them within lines ("anti-tumor").
 WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
-
-
-@dataclass(frozen=True)
-class Span:
-    """Characters [start, end) of the derived text come from this box of this page."""
-
-    start: int
-    end: int
-    page: int
-    x0: float
-    top: float
-    x1: float
-    bottom: float
 
 
 @dataclass
@@ -63,85 +36,6 @@ class PdfText:
     text: str
     spans: list[Span]
     n_pages: int
-
-
-@dataclass
-class _Writer:
-    """Builds the derived text line by line, recording where each piece comes from."""
-
-    words: set[str]
-    parts: list[str] = field(default_factory=list)
-    spans: list[Span] = field(default_factory=list)
-    length: int = 0
-
-    def write(self, text: str, seg: Segment | None = None) -> None:
-        if seg is not None and text:
-            self.spans.append(
-                Span(
-                    self.length,
-                    self.length + len(text),
-                    seg.page,
-                    round(seg.x0, 2),
-                    round(seg.top, 2),
-                    round(seg.x1, 2),
-                    round(seg.bottom, 2),
-                )
-            )
-        self.parts.append(text)
-        self.length += len(text)
-
-    def line(self, segs: list[Segment], text_of=lambda s: s.text) -> None:
-        """Write one output line joining `segs` (wrapped lines), then a blank line."""
-        tail = ""
-        for seg in segs:
-            text = LINK_MARKERS.sub("", text_of(seg)).strip()
-            if not text:
-                continue
-            joiner = join_lines(tail, text, self.words) if tail else ""
-            if joiner == "-DROP":
-                # mended hyphen: remove the hyphen written at the end of the previous piece
-                self.drop_last_char()
-                joiner = ""
-            elif ITALIC_END.search(tail) and ITALIC_START.match(text):
-                # one italic run wrapped over two lines: "*Mol. Cancer*" "*Res.*" -> one run
-                self.drop_last_char()
-                text = text[1:]
-            self.write(joiner)
-            self.write(text, seg)
-            tail = text
-        if tail:
-            self.write("\n\n")
-
-    def drop_last_char(self) -> None:
-        self.parts[-1] = self.parts[-1][:-1]
-        self.length -= 1
-        last = self.spans[-1]
-        self.spans[-1] = Span(
-            last.start, last.end - 1, last.page, last.x0, last.top, last.x1, last.bottom
-        )
-
-    def text(self) -> str:
-        return "".join(self.parts)
-
-
-def join_lines(before: str, after: str, words: set[str]) -> str:
-    """Return what goes between two wrapped lines: "", " " or "-DROP" (mend the hyphen).
-
-    A line-end hyphen is mended when both sides are lowercase letters and the document
-    never writes the hyphenated form elsewhere ("immuno-" + "genicity"); a real hyphen
-    ("T-DM1", "anti-" + "tumor" where "anti-tumor" occurs) is kept without a space.
-    """
-    if before.endswith("-"):
-        stem = BROKEN_WORD.search(before)
-        nxt = NEXT_WORD.match(after)
-        if stem and nxt and stem["stem"][-1].islower():
-            hyphenated = f"{stem['stem']}-{nxt['word']}".lower()
-            if hyphenated not in words:
-                return "-DROP"
-        return ""
-    if before.endswith("/") or after[:1] in ",.;:)]":
-        return ""
-    return " "
 
 
 def _running_lines(pages_segs: list[list[Segment]], pages: list[Page]) -> set[int]:
@@ -188,12 +82,10 @@ def read_pdf(path: str | Path) -> PdfText:
     lefts = Counter(round(s.x0) for s in everything if s.size == body_size)
     body_left = lefts.most_common(1)[0][0]
     words = {w.lower() for s in everything for w in WORDS.findall(s.text) if "-" in w}
-    from .pdf_render import render  # the renderer of the segment stream
-
-    writer = _Writer(words)
+    writer = Writer(words)
     render(path, pages, pages_segs, writer, body_size, body_left)
     text = writer.text()
     return PdfText(text=text, spans=writer.spans, n_pages=len(pages))
 
 
-__all__ = ["PdfText", "Span", "read_pdf", "join_lines", "text_without_superscripts"]
+__all__ = ["PdfText", "Span", "join_lines", "read_pdf"]
