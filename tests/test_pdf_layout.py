@@ -334,3 +334,49 @@ def test_benchmark_compares_words_and_order():
     line = compare("one two three four five", "page 3 of 9 one two three four five")
     assert "peer-only 4" in line and "ours-only 0" in line and "reading order 100.0%" in line
     assert "reading order 0.0%" in compare("a b c d e", "e d c b a")
+
+
+def _raw_pdf(path: Path, page_content: bytes, form_content: bytes) -> Path:
+    """Write a one-page PDF by hand whose page draws a form XObject (an embedded page)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> /XObject << /Fm1 6 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(page_content) + page_content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842]"
+        b" /Resources << /Font << /F1 5 0 R >> >> /Length %d >>\nstream\n"
+        % len(form_content)
+        + form_content
+        + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_text_of_an_embedded_page_is_dropped(tmp_path):
+    from tidyreview.pdf_chars import read_pages
+
+    page = b"BT /F1 10 Tf 100 700 Td (Body words stay.) Tj ET\nq 100 300 200 100 re W n /Fm1 Do Q"
+    # the embedded page: its own running header (clipped away) and a label inside the clip
+    form = (
+        b"BT /F1 10 Tf 50 800 Td (FOR PEER REVIEW header) Tj ET\n"
+        b"BT /F1 10 Tf 150 350 Td (label in figure) Tj ET"
+    )
+    (only,) = read_pages(_raw_pdf(tmp_path / "embedded-2020.pdf", page, form))
+    text = "".join(c.text for c in only.chars)
+    assert "Bodywordsstay." in text
+    assert "PEER" not in text and "label" not in text

@@ -137,6 +137,25 @@ def _bounds(obj) -> tuple[float, float, float, float]:
     return left.value, bottom.value, right.value, top.value
 
 
+def _clipped_bounds(obj) -> tuple[float, float, float, float]:
+    """Return the object's bounds cut to its clip path (what of it can show)."""
+    x0, y0, x1, y1 = _bounds(obj)
+    clip = pdfium_c.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return x0, y0, x1, y1
+    xs, ys = [], []
+    x, y = ctypes.c_float(0), ctypes.c_float(0)
+    for p in range(pdfium_c.FPDFClipPath_CountPaths(clip)):
+        for k in range(pdfium_c.FPDFClipPath_CountPathSegments(clip, p)):
+            segment = pdfium_c.FPDFClipPath_GetPathSegment(clip, p, k)
+            if pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+                xs.append(x.value)
+                ys.append(y.value)
+    if not xs:
+        return x0, y0, x1, y1
+    return max(x0, min(xs)), max(y0, min(ys)), min(x1, max(xs)), min(y1, max(ys))
+
+
 def _page_objects(page) -> tuple[set[int], list[tuple], list[tuple]]:
     """Return (text objects inside figures, figure rectangles, horizontal rule segments)."""
     in_figure: set[int] = set()
@@ -159,10 +178,10 @@ def _page_objects(page) -> tuple[set[int], list[tuple], list[tuple]]:
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
             own_text += 1
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            figures.append(_bounds(obj))
+            figures.append(_clipped_bounds(obj))
             collect_form(obj)
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            figures.append(_bounds(obj))
+            figures.append(_clipped_bounds(obj))
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             x0, y0, x1, y1 = _bounds(obj)
             if y1 - y0 < 3.5 and x1 - x0 > 20:  # a rule, stroked or a thin filled box
