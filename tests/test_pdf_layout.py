@@ -380,3 +380,26 @@ def test_text_of_an_embedded_page_is_dropped(tmp_path):
     text = "".join(c.text for c in only.chars)
     assert "Bodywordsstay." in text
     assert "PEER" not in text and "label" not in text
+
+
+def test_table_with_top_and_bottom_rules_only(tmp_path):
+    def body(doc, y):
+        y = doc.paragraph(y, ["A short table follows."]) + 14
+        doc.text(250, y, "Table 1.", size=9, style="B")
+        doc.text(290, y, "Two rules only.", size=9)
+        doc.rule(BODY_LEFT, RIGHT, y + 8)
+        doc.text(180, y + 22, "Key", size=9, style="B")
+        doc.text(380, y + 22, "Value", size=9, style="B")
+        for k, (key, value) in enumerate([("one", "1"), ("two", "2")]):
+            doc.text(180, y + 40 + 14 * k, key, size=9)
+            doc.text(380, y + 40 + 14 * k, value, size=9)
+        doc.rule(BODY_LEFT, RIGHT, y + 64)
+        return doc.paragraph(y + 90, ["The text goes on after the table."])
+
+    layout = read_layout(load_source(_simple(tmp_path, body)))
+    (table,) = layout.tables
+    assert [line.text.split("\t") for line in table.lines] == [
+        ["Key", "Value"],
+        ["one", "1"],
+        ["two", "2"],
+    ]

@@ -335,25 +335,32 @@ def _float(rows, i, m, pages, tables, body_size):
             full.append(y)
     header: list[list[Segment]] = []
     body_rows: list[Row] = []
-    bands: list[list[Row]] = []
     while j < len(rows) and rows[j].page == row.page:
         r = rows[j]
         if len(full) >= 2 and r.top > full[-1]:
             break
         if len(full) < 2 and r.size >= body_size and len(r.segs) == 1 and r.x0 <= rows[i].x0:
             break
-        if len(full) >= 2 and r.bottom < full[1]:
+        if len(full) >= 3 and r.bottom < full[1]:
             header.append(list(r.segs))
         else:
             body_rows.append(r)
-            band = sum(1 for y in full if y < (r.top + r.bottom) / 2)
-            if len(full) > 3 and bands and band == bands[-1][0].band:  # type: ignore[attr-defined]
-                bands[-1].append(r)
-            else:
-                bands.append([r])
-            r.band = band  # type: ignore[attr-defined]
         j += 1
-    groups = bands if len(full) > 3 else _logical_rows(body_rows)
+    if len(full) > 3:  # a rule under every row: the rules delimit the rows
+        groups: list[list[Row]] = []
+        last_band = None
+        for r in body_rows:
+            band = sum(1 for y in full if y < (r.top + r.bottom) / 2)
+            if groups and band == last_band:
+                groups[-1].append(r)
+            else:
+                groups.append([r])
+            last_band = band
+    else:
+        groups = _logical_rows(body_rows)
+        if len(full) < 3 and groups:
+            # no rule under the header: its first row is the header
+            header = [list(r.segs) for r in groups.pop(0)]
     note: list[Segment] = []
     while (
         j < len(rows)
