@@ -160,6 +160,8 @@ def test_join_lines_rules():
     assert join_lines("T-", "DM1", words) == ""
     assert join_lines("HER2-", "positive", words) == ""  # letter-digit stem: a real hyphen
     assert join_lines("https://", "doi.org", words) == ""
+    # a link broken at a hyphen keeps it: "...news/phase-iii-trial-" + "evaluating-rova-t"
+    assert join_lines("online: https://example.org/phase-iii-trial-", "evaluating", words) == ""
     assert join_lines("one", "two", words) == " "
 
 
@@ -269,8 +271,16 @@ def _table_doc(tmp_path: Path) -> Path:
     doc.text(194.5, y + 172, ",", size=9)
     doc.text(200, y + 172, "2", size=9, style="I")
     doc.text(204.5, y + 172, ", 3. [CrossRef]", size=9)
-    doc.text(36, y + 196, "Disclaimer/Publisher's Note:", size=9, style="B")
-    doc.text(160, y + 196, "The statements are those of the authors.", size=9)
+    doc.text(36, y + 184, "3.", size=9)
+    doc.text(50, y + 184, "Third, D. A paper with a printed DOI.", size=9)
+    doc.text(210, y + 184, "Test Lett.", size=9, style="I")
+    doc.text(252, y + 184, "2022", size=9, style="B")
+    doc.text(270.5, y + 184, ",", size=9)
+    doc.text(276, y + 184, "3", size=9, style="I")
+    doc.text(280.5, y + 184, ", 4. https://doi.org/10.1000/test-", size=9)
+    doc.text(57, y + 196, "3.", size=9)
+    doc.text(36, y + 216, "Disclaimer/Publisher's Note:", size=9, style="B")
+    doc.text(160, y + 216, "The statements are those of the authors.", size=9)
     return doc.save(tmp_path / "table-2022-doc.pdf")
 
 
@@ -300,9 +310,11 @@ def test_references_and_back_matter(tmp_path):
     from tidyreview.references import extract as references
 
     refs = references(source)["references"]
-    assert refs.ref_id.tolist() == [1, 2]
-    assert refs.journal.tolist() == ["J. Test.", "Test Lett."]
-    assert refs.year.tolist() == [2020, 2021]
+    assert refs.ref_id.tolist() == [1, 2, 3]
+    assert refs.journal.tolist() == ["J. Test.", "Test Lett.", "Test Lett."]
+    assert refs.year.tolist() == [2020, 2021, 2022]
+    # a printed DOI, wrapped over two lines at one of its hyphens, is kept whole
+    assert refs.doi.tolist()[2] == "10.1000/test-3"
     assert (
         refs.title.tolist()[1]
         == "A second paper that has a title so long it wraps onto a second line"

@@ -159,6 +159,23 @@ def test_reference_fields(refs, ref_id, surname, year, journal, title_start):
     assert "[CrossRef]" not in ref.raw and "[PubMed]" not in ref.raw
 
 
+def test_book_chapter_and_web_page_references(refs):
+    chapter = refs.loc[42]  # In *Methods in Molecular Biology*; ...; Volume 1045, pp. 51–70.
+    assert (chapter.pub_type, chapter.journal, chapter.year) == (
+        "book_chapter",
+        "Methods in Molecular Biology",
+        2013,
+    )
+    assert (chapter.volume, chapter.pages) == ("1045", "51–70")
+    web = refs.loc[81]  # a printed link (as printed: "trialevaluating-rovat")
+    assert web.pub_type == "web_page"
+    assert web.url == (
+        "https://www.targetedonc.com/news/phase-iii-trialevaluating-rovat-in-small-cell-lung-"
+        "cancer-put-on-hold"
+    )
+    assert str(web.accessed) == "2021-01-10"
+
+
 def test_reference_volume_and_pages(refs):
     assert (refs.loc[4, "volume"], refs.loc[4, "pages"]) == ("26", "2198–2215")
     assert (refs.loc[16, "volume"], refs.loc[16, "pages"]) == ("170", "3134–3138")

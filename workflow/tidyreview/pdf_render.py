@@ -302,7 +302,7 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
         elif kind == "references":
             w.write("References\n\n")
             for entry in item:
-                w.line(entry, lambda s: s.markup())
+                w.line(entry, lambda s: s.markup(), links=True)
 
 
 def _float(rows, i, m, pages, tables, body_size):

@@ -17,6 +17,10 @@ LINK_MARKERS = re.compile(r"\s*\[(?:CrossRef|PubMed|Google Scholar|PubMed Centra
 # A word broken at a line end: "immuno-" + "genicity"
 BROKEN_WORD = re.compile(r"(?P<stem>[A-Za-z]+)-$")
 NEXT_WORD = re.compile(r"^(?P<word>[a-z]+)")
+# A line ending inside a link: "https://www.targetedonc.com/news/phase-iii-trial-"
+URL_TAIL = re.compile(r"(?:https?://|www\.|doi\.org/)\S*$")
+# A printed link, without the punctuation closing its sentence: "https://doi.org/10.3/x."
+LINK = re.compile(r"(?<!<)\bhttps?://\S+?(?=[.,;]?(?:\s|$))")
 # The end and the start of an italic run in markup ("*Mol. Cancer*", not "**2020**").
 ITALIC_END = re.compile(r"(?<![*\s])\*$")
 ITALIC_START = re.compile(r"^\*(?![*\s])")
@@ -60,8 +64,10 @@ class Writer:
         self.parts.append(text)
         self.length += len(text)
 
-    def line(self, segs: list[Segment], text_of=lambda s: s.text) -> None:
-        """Write one output line joining `segs` (wrapped lines), then a blank line."""
+    def line(self, segs: list[Segment], text_of=lambda s: s.text, links: bool = False) -> None:
+        """Write one output line joining `segs` (wrapped lines), then a blank line; with
+        `links`, printed links are written as <https://...> as in the text rendering."""
+        pieces: list[list] = []  # [text, segment or None]
         tail = ""
         for seg in segs:
             text = LINK_MARKERS.sub("", text_of(seg)).strip()
@@ -69,18 +75,22 @@ class Writer:
                 continue
             joiner = join_lines(tail, text, self.words) if tail else ""
             if joiner == "-DROP":
-                # mended hyphen: remove the hyphen written at the end of the previous piece
-                self.drop_last_char()
+                pieces[-1][0] = pieces[-1][0][:-1]  # the hyphen of a word cut at a line end
                 joiner = ""
             elif ITALIC_END.search(tail) and ITALIC_START.match(text):
                 # one italic run wrapped over two lines: "*Mol. Cancer*" "*Res.*" -> one run
-                self.drop_last_char()
+                pieces[-1][0] = pieces[-1][0][:-1]
                 text = text[1:]
-            self.write(joiner)
-            self.write(text, seg)
+            pieces.append([joiner, None])
+            pieces.append([text, seg])
             tail = text
-        if tail:
-            self.write("\n\n")
+        if not tail:
+            return
+        if links:
+            _mark_links(pieces)
+        for text, seg in pieces:
+            self.write(text, seg)
+        self.write("\n\n")
 
     def drop_last_char(self) -> None:
         self.parts[-1] = self.parts[-1][:-1]
@@ -94,6 +104,24 @@ class Writer:
         return "".join(self.parts)
 
 
+def _mark_links(pieces: list[list]) -> None:
+    """Wrap each link of the joined pieces in <...>, editing the pieces in place."""
+    whole = "".join(text for text, _ in pieces)
+    marks = []
+    for m in LINK.finditer(whole):
+        marks += [(m.end(), ">", True), (m.start(), "<", False)]
+    for offset, mark, at_end in sorted(marks, reverse=True):
+        position = 0
+        for piece in pieces:
+            end = position + len(piece[0])
+            inside = position < offset <= end if at_end else position <= offset < end
+            if inside:
+                cut = offset - position
+                piece[0] = piece[0][:cut] + mark + piece[0][cut:]
+                break
+            position = end
+
+
 def join_lines(before: str, after: str, words: set[str]) -> str:
     """Return what goes between two wrapped lines: "", " " or "-DROP" (mend the hyphen).
 
@@ -101,6 +129,8 @@ def join_lines(before: str, after: str, words: set[str]) -> str:
     never writes the hyphenated form elsewhere ("immuno-" + "genicity"); a real hyphen
     ("T-DM1", "anti-" + "tumor" where "anti-tumor" occurs) is kept without a space.
     """
+    if URL_TAIL.search(before) and not after.startswith("("):
+        return ""  # a link broken over two lines: its hyphens and slashes are its own
     if before.endswith("-"):
         stem = BROKEN_WORD.search(before)
         nxt = NEXT_WORD.match(after)

@@ -64,7 +64,8 @@ JOURNAL_TAIL = re.compile(
 BOOK_TAIL = re.compile(
     r"\bIn\s+\*(?P<book>[^*]+?)\*;\s*(?:(?P<editors>[^;]+?),\s*Eds?\.;\s*)?"
     r"(?P<publisher>[^:;]+?):\s*(?P<place>[^;]+?),\s*(?P<year>\d{4})"
-    r"(?:;\s*pp\.\s*(?P<pages>[^\s,;]+?))?\.(?=\s|$)"
+    r"(?:;\s*Volume\s+(?P<volume>[^\s,;]+))?"
+    r"(?:[;,]\s*pp\.\s*(?P<pages>[^\s,;]+?))?\.(?=\s|$)"
 )
 # A whole book or report, MDPI style, its title in italics:
 # "Bolt Biotherapeutics, Inc. *A First-in-Human Study ...*; Bolt Biotherapeutics, Inc.:
@@ -396,6 +397,7 @@ def parse_entry(text: str) -> Parsed:
         parsed.journal = plain(book["book"])
         parsed.year = int(book["year"])
         parsed.pages = book["pages"]
+        parsed.volume = book["volume"]
         parsed.publisher = plain(book["publisher"])
         parsed.publisher_place = plain(book["place"])
     elif journal is None and not online and WHOLE_BOOK.search(body):
