@@ -1,6 +1,6 @@
 # tidyreview: a review article -> tidy, validated, linked tables.
 #
-#   raw/reviews/<author>-<year>-*.txt                       one file per review (doc_id)
+#   raw/reviews/<author>-<year>-*.txt|.pdf                  one file per review (doc_id)
 #     -> outputs/interim/<doc_id>/<stage>/<table>.parquet  per-document extraction
 #     -> outputs/staging/parquet/<table>.parquet          all documents, validated
 #     -> outputs/staging/{review.duckdb,report.html,datapackage.json}

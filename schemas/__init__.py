@@ -25,10 +25,20 @@ from .review_tables import (
     TableCells,
     TkiTrials,
 )
-from .structure import Authors, Captions, Documents, Paragraphs, Sections
+from .structure import (
+    Authors,
+    Captions,
+    Documents,
+    DocumentTexts,
+    Paragraphs,
+    Sections,
+    TextSpans,
+)
 
 MODELS = [  # parents before children: DuckDB creates them in this order
     Documents,
+    DocumentTexts,
+    TextSpans,
     Authors,
     Sections,
     Paragraphs,

@@ -11,6 +11,7 @@ from .base import (
     SECTION_FK,
     Bool,
     Date,
+    Float64,
     Int32,
     Int32List,
     Str,
@@ -80,6 +81,13 @@ class Documents(TidyModel):
     n_characters: Series[Int32] = pa.Field(
         gt=0, description="Length of the decoded source text (offsets index into it)."
     )
+    source_format: Series[Str] = pa.Field(
+        isin=["text", "pdf"],
+        description="text (a plain-text rendering, offsets index the file) or pdf (offsets index the text derived from the PDF, published in document_texts).",
+    )
+    n_pages: Series[Int32] = pa.Field(
+        nullable=True, ge=1, description="Number of pages of a PDF source; NULL for text."
+    )
 
     @pa.dataframe_check(description="received <= accepted <= published")
     def dates_in_order(cls, df):
@@ -95,6 +103,55 @@ class Documents(TidyModel):
         )
         unique = ["doc_id"]
         metadata = {"stage": "structure"}
+
+
+class DocumentTexts(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    source_format: Series[Str] = pa.Field(
+        isin=["text", "pdf"], description="text or pdf, as in documents."
+    )
+    text: Series[Str] = pa.Field(
+        description="The text every offset of this document indexes: the file itself for a text source, the rendering derived from the PDF for a pdf source (text[start:end] == surface)."
+    )
+
+    class Config:
+        name = "document_texts"
+        description = "One row per source review: the full text its offsets index into."
+        unique = ["doc_id"]
+        metadata = {"stage": "structure", "foreign_keys": [DOCUMENT_FK]}
+
+
+class TextSpans(TidyModel):
+    doc_id: Series[Str] = doc_id_field()
+    start: Series[Int32] = start_field("the piece of text")
+    end: Series[Int32] = end_field("the piece of text")
+    page: Series[Int32] = pa.Field(ge=1, description="PDF page (1-based) the piece is printed on.")
+    x0: Series[Float64] = pa.Field(
+        ge=0, description="Left edge of the piece's box, in PDF points from the page's left."
+    )
+    top: Series[Float64] = pa.Field(
+        ge=0, description="Top edge of the box, in PDF points from the page's top."
+    )
+    x1: Series[Float64] = pa.Field(ge=0, description="Right edge of the box, in PDF points.")
+    bottom: Series[Float64] = pa.Field(
+        ge=0, description="Bottom edge of the box, in PDF points from the page's top."
+    )
+
+    _check_span = pa.dataframe_check(spans_ordered)
+
+    @pa.dataframe_check(description="x0 <= x1 and top <= bottom")
+    def box_ordered(cls, df):
+        return (df["x0"] <= df["x1"]) & (df["top"] <= df["bottom"])
+
+    class Config:
+        name = "text_spans"
+        description = (
+            "Span map of a PDF source: each piece of the derived text (a line of a paragraph, "
+            "a table cell, a heading) with the page and box it is printed in; any span "
+            "(start, end) joins to the rows overlapping it. No rows for text sources."
+        )
+        unique = ["doc_id", "start"]
+        metadata = {"stage": "structure", "foreign_keys": [DOCUMENT_FK]}
 
 
 class Authors(TidyModel):

@@ -116,7 +116,11 @@ def second_build(tmp_path_factory):
             shutil.copy2(src, repo / part)
     work = base / "work"
     work.mkdir()
-    result = run_workflow(work, repo / "raw" / "reviews", repo=repo)
+    # the same review as `built` (raw/reviews also holds other reviews, e.g. PDFs)
+    reviews = work / "reviews"
+    reviews.mkdir()
+    shutil.copy(repo / "raw" / "reviews" / REVIEW.name, reviews / REVIEW.name)
+    result = run_workflow(work, reviews, repo=repo)
     assert result.returncode == 0, result.stderr[-3000:]
     return repo, work
 
@@ -145,7 +149,7 @@ def test_a_code_change_reruns_only_what_depends_on_it(second_build):
     repo, work = second_build
     module = repo / "workflow" / "tidyreview" / "structure.py"
     module.write_text(module.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-    result = run_workflow(work, repo / "raw" / "reviews", "--dry-run", repo=repo)
+    result = run_workflow(work, work / "reviews", "--dry-run", repo=repo)
     out = result.stdout + result.stderr
     assert result.returncode == 0, out
     assert "rule structure:" in out and "rule validated_tables:" in out
@@ -224,3 +228,15 @@ def test_database_is_readable_by_duckdb_1_2_and_small(built):
     block_size = con.execute("select block_size from pragma_database_size()").fetchone()[0]
     assert block_size == 16384
     assert (built / "review.duckdb").stat().st_size < 8 * 1024 * 1024
+
+
+def test_bad_pdf_review_stops_with_a_clear_error_and_keeps_previous_outputs(built, tmp_path):
+    work = _copy_of_built(built, tmp_path)
+    before = _published_digests(work / "outputs")
+    broken = work / "reviews" / "broken-2020-journal.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")  # cut short
+    result = run_workflow(work, work / "reviews")
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"ERROR: {broken}: the PDF is damaged or truncated" in out
+    assert _published_digests(work / "outputs") == before

@@ -60,13 +60,28 @@ def folder_of(files, name):
     return folder
 
 
+def derived_text_path(doc_id):
+    """A PDF review's derived text, written once by rule pdf_text."""
+    return f"{OUT}/interim/{doc_id}/source/{doc_id}.derived.json"
+
+
+def text_of(doc_id):
+    """What the stages read: the review's text file, or a PDF review's derived text."""
+    path = REVIEWS[doc_id]
+    return derived_text_path(doc_id) if path.lower().endswith(".pdf") else path
+
+
 def review_text(wildcards):
-    """The raw text of the review named by the doc_id wildcard."""
+    """The text of the review named by the doc_id wildcard."""
+    return text_of(wildcards.doc_id)
+
+
+def review_pdf(wildcards):
     return REVIEWS[wildcards.doc_id]
 
 
 def all_review_texts():
-    return list(REVIEWS.values())
+    return [text_of(d) for d in REVIEWS]
 
 
 def code(rule):

@@ -4,6 +4,18 @@
 # files it runs, from the import graph (code("structure"), generated into tables.json).
 
 
+rule pdf_text:
+    input:
+        pdf=review_pdf,
+        code=code("pdf_text"),
+    output:
+        derived=f"{OUT}/interim/{{doc_id}}/source/{{doc_id}}.derived.json",
+    log:
+        f"{OUT}/logs/pdf_text/{{doc_id}}.log",
+    script:
+        "../scripts/pdf_text.py"
+
+
 rule structure:
     input:
         text=review_text,

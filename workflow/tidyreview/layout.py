@@ -347,8 +347,13 @@ class _BodyReader:
         return True
 
     def _back_matter(self, block: Block) -> bool:
-        """ "Author Contributions: ..." after the last section: the back matter begins."""
-        if self.open_paragraph is not None or not LABELLED.match(block.lines[0].text):
+        """ "Author Contributions: ..." after the last section: the back matter begins (a
+        labelled block right under a table is its note: "Abbreviations: ...")."""
+        if (
+            self.open_paragraph is not None
+            or self.previous_kind == "table"
+            or not LABELLED.match(block.lines[0].text)
+        ):
             return False
         self.state = "back"
         self.back.append(block)

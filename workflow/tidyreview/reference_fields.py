@@ -47,8 +47,18 @@ JOURNAL_TAIL = re.compile(
 BOOK_TAIL = re.compile(
     r"\bIn\s+\*(?P<book>[^*]+?)\*;\s*(?:(?P<editors>[^;]+?),\s*Eds?\.;\s*)?"
     r"(?P<publisher>[^:;]+?):\s*(?P<place>[^;]+?),\s*(?P<year>\d{4})"
-    r"(?:;\s*pp\.\s*(?P<pages>[^\s,;]+?))?\.(?=\s|$)"
+    r"(?:;\s*Volume\s+(?P<volume>[^\s,;]+))?"
+    r"(?:[;,]\s*pp\.\s*(?P<pages>[^\s,;]+?))?\.(?=\s|$)"
 )
+# A whole book or report, MDPI style, its title in italics:
+# "Bolt Biotherapeutics, Inc. *A First-in-Human Study ...*; Bolt Biotherapeutics, Inc.:
+# Redwood City, CA, USA, 2021."
+WHOLE_BOOK = re.compile(
+    r"\*(?P<book>[^*]+?)\*;\s*(?P<publisher>[^:;]+?):\s*(?P<place>[^;]+?),\s*(?P<year>\d{4})"
+    r"\.(?=\s|$)"
+)
+# Abbreviations closing a corporate author's name: "Inc.", "Ltd.", "Co.", "Corp."
+CORPORATE_SUFFIX = re.compile(r"\b(?:Inc|Ltd|Co|Corp|LLC|plc|AG|GmbH|S\.A)\.$")
 # A web page or registry record: "... Available online: <https://...> (accessed on 13 February 2023)."
 AVAILABLE_ONLINE = re.compile(r"\bAvailable online:\s*")
 # "(accessed on 13 February 2023)"
@@ -305,15 +315,17 @@ def parse_entry(text: str) -> Parsed:
     if accessed:
         parsed.accessed = dt.datetime.strptime(accessed["date"], "%d %B %Y").date()
         body = (body[: accessed.start()] + body[accessed.end() :]).strip()
-    head, tail_end = _read_source(body, parsed)
+    head, tail_end, book_title = _read_source(body, parsed)
     _read_tail(body[tail_end:].strip(), parsed)
-    _read_authors_and_title(head, parsed)
+    _read_authors_and_title(head, parsed, book_title)
     return parsed
 
 
-def _read_source(body: str, parsed: Parsed) -> tuple[str, int]:
+def _read_source(body: str, parsed: Parsed) -> tuple[str, int, str]:
     """Read the source part at the end of `body` (a journal, a book or a web page) into
-    `parsed`; return the text before it (authors and title) and where it ends."""
+    `parsed`; return the text before it (authors and title), where it ends, and the title
+    of a whole book (printed in the source part)."""
+    book_title = ""
     book = BOOK_TAIL.search(body)
     journal = JOURNAL_TAIL.search(body)
     online = AVAILABLE_ONLINE.search(body)
@@ -323,8 +335,17 @@ def _read_source(body: str, parsed: Parsed) -> tuple[str, int]:
         parsed.journal = plain(book["book"])
         parsed.year = int(book["year"])
         parsed.pages = book["pages"]
+        parsed.volume = book["volume"]
         parsed.publisher = plain(book["publisher"])
         parsed.publisher_place = plain(book["place"])
+    elif journal is None and not online and WHOLE_BOOK.search(body):
+        whole = WHOLE_BOOK.search(body)
+        head, tail_end = body[: whole.start()], whole.end()
+        parsed.pub_type = "book"
+        parsed.year = int(whole["year"])
+        parsed.publisher = plain(whole["publisher"])
+        parsed.publisher_place = plain(whole["place"])
+        book_title = whole["book"]
     elif journal:
         head, tail_end = body[: journal.start()], journal.end()
         parsed.pub_type = "journal_article"
@@ -357,7 +378,7 @@ def _read_source(body: str, parsed: Parsed) -> tuple[str, int]:
             "no journal (*Journal* **year**), book (In *Book*;) or web (Available online:) "
             "part found; the text is kept in raw and title",
         )
-    return head, tail_end
+    return head, tail_end, book_title
 
 
 def _read_tail(rest: str, parsed: Parsed) -> None:
@@ -374,10 +395,19 @@ def _read_tail(rest: str, parsed: Parsed) -> None:
             parsed.doubt("reference_unparsed_tail", "warning", f"text after the source: {rest!r}")
 
 
-def _read_authors_and_title(head: str, parsed: Parsed) -> None:
-    """Read the authors and the title before the source part, and check them."""
+def _read_authors_and_title(head: str, parsed: Parsed, book_title: str = "") -> None:
+    """Read the authors and the title before the source part, and check them (a whole
+    book's title is `book_title`, printed in the source part)."""
     title_start = _parse_authors(head, parsed)
     title = head[title_start:].strip()
+    if parsed.pub_type == "book":
+        if not parsed.authors and title:
+            # a corporate author ("Daiichi Sankyo Inc.; AstraZeneca."): names as printed
+            names = [n.strip() for n in title.split("; ") if n.strip()]
+            if not CORPORATE_SUFFIX.search(names[-1]):
+                names[-1] = names[-1].rstrip(".")
+            parsed.authors, parsed.authors_normalized = names, list(names)
+        title = book_title
     if parsed.pub_type in WEB_TYPES and not parsed.authors:
         sentences = SENTENCE_BREAK.split(_strip_end(title))
         if len(sentences) > 1 and YEAR_SENTENCE.match(sentences[-1]):

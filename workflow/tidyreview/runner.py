@@ -113,6 +113,19 @@ def run_stage(
             lines.append(f"{source.doc_id}: {table} {len(frames[table])} rows")
 
 
+def run_pdf_text(pdf_path: str, derived_path: str, log: str | None = None) -> None:
+    """Read a review PDF once and write its derived text and span map for the stages."""
+    from .source import save_derived
+
+    with reported("pdf_text", log) as lines:
+        source = load_source(pdf_path)
+        save_derived(source, derived_path)
+        lines.append(
+            f"{source.doc_id}: {source.n_pages} pages, {len(source.text)} characters, "
+            f"{len(source.spans or [])} spans"
+        )
+
+
 def load_sources(paths: list[str]) -> dict[str, Source]:
     sources = [load_source(p) for p in paths]
     return {s.doc_id: s for s in sources}

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SourceFormatError
 
-# A review file is named <first-author>-<year>-<anything>.txt,
+# A review file is named <first-author>-<year>-<anything>.txt (or .pdf),
 # e.g. mercogliano-2023-cancers-15-1987.txt -> doc_id "mercogliano2023".
-DOC_FILE_NAME = re.compile(r"^(?P<author>[a-z][a-z]*)-(?P<year>\d{4})(?:-[\w.-]*)?\.txt$")
+DOC_FILE_NAME = re.compile(
+    r"^(?P<author>[a-z][a-z]*)-(?P<year>\d{4})(?:-[\w.-]*?)?\.(?P<format>txt|pdf)$"
+)
+REVIEW_SUFFIXES = (".txt", ".pdf")
 
 
 def doc_id_from_path(path: str | Path) -> str:
@@ -22,7 +26,7 @@ def doc_id_from_path(path: str | Path) -> str:
     if not m:
         raise SourceFormatError(
             path,
-            "file name must look like <first-author>-<year>-<rest>.txt "
+            "file name must look like <first-author>-<year>-<rest>.txt (or .pdf) "
             "(lower case, e.g. mercogliano-2023-cancers-15-1987.txt)",
         )
     return f"{m['author']}{m['year']}"
@@ -37,6 +41,10 @@ class Source:
     text: str
     sha256: str
     _line_starts: list[int] = field(repr=False, compare=False, default_factory=list)
+    source_format: str = "text"  # "text" or "pdf"
+    n_pages: int | None = None  # pages of a PDF source
+    # for a PDF: (start, end, page, x0, top, x1, bottom) of each piece of the derived text
+    spans: list[tuple] | None = field(repr=False, compare=False, default=None)
 
     def line_of(self, offset: int) -> int:
         """Return the 1-based line number holding character `offset`."""
@@ -56,15 +64,56 @@ def source_from_text(text: str, doc_id: str = "test2000", path: str = "<memory>"
     return Source(doc_id=doc_id, path=path, text=text, sha256=digest, _line_starts=starts)
 
 
+# The derived text of a PDF review, written once by the workflow (rule pdf_text) and read
+# by every stage: outputs/interim/<doc_id>/source/<doc_id>.derived.json
+DERIVED_SUFFIX = ".derived.json"
+
+
+def save_derived(source: Source, path: str | Path) -> None:
+    """Write a PDF source's derived text, span map and identity as JSON (deterministic)."""
+    from .files import write_text_atomically
+
+    record = {
+        "doc_id": source.doc_id,
+        "path": source.path,
+        "sha256": source.sha256,
+        "source_format": source.source_format,
+        "n_pages": source.n_pages,
+        "text": source.text,
+        "spans": [list(s) for s in source.spans or []],
+    }
+    write_text_atomically(path, json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _load_derived(path: Path) -> Source:
+    record = json.loads(path.read_text(encoding="utf-8"))
+    base = source_from_text(record["text"], doc_id=record["doc_id"], path=record["path"])
+    return Source(
+        doc_id=record["doc_id"],
+        path=record["path"],
+        text=record["text"],
+        sha256=record["sha256"],
+        _line_starts=base._line_starts,
+        source_format=record["source_format"],
+        n_pages=record["n_pages"],
+        spans=[tuple(s) for s in record["spans"]],
+    )
+
+
 def load_source(path: str | Path) -> Source:
-    """Return the review at `path`, or raise SourceFormatError saying what is wrong."""
+    """Return the review at `path` (text, PDF, or a PDF's derived text written by
+    save_derived), or raise SourceFormatError saying what is wrong."""
     path = Path(path)
+    if path.name.endswith(DERIVED_SUFFIX) and path.is_file():
+        return _load_derived(path)
     if not path.exists():
         raise SourceFormatError(
             path, "source file not found; put the review's text in raw/reviews/"
         )
     if not path.is_file():
         raise SourceFormatError(path, "source path is not a regular file")
+    if path.suffix.lower() == ".pdf":
+        return load_pdf_source(path)
     data = path.read_bytes()
     if not data.strip():
         raise SourceFormatError(path, "source file is empty")
@@ -102,6 +151,31 @@ def check_line_endings(path: str | Path, text: str) -> None:
         )
 
 
+def load_pdf_source(path: Path) -> Source:
+    """Return the review PDF at `path` as a Source whose text is the derived rendering."""
+    from .pdf_text import read_pdf  # loads pypdfium2 only for PDF sources
+
+    doc_id = doc_id_from_path(path)
+    if path.stat().st_size == 0:
+        raise SourceFormatError(path, "source file is empty")
+    derived = read_pdf(path)
+    base = source_from_text(derived.text, doc_id=doc_id, path=str(path))
+    return Source(
+        doc_id=doc_id,
+        path=str(path),
+        text=derived.text,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        _line_starts=base._line_starts,
+        source_format="pdf",
+        n_pages=derived.n_pages,
+        spans=[
+            (s.start, s.end, s.page, s.x0, s.top, s.x1, s.bottom)
+            for s in derived.spans
+            if s.end > s.start
+        ],
+    )
+
+
 def discover_reviews(reviews_dir: str | Path) -> dict[str, str]:
     """Return {doc_id: path} for every review text in `reviews_dir`."""
     folder = Path(reviews_dir)
@@ -110,7 +184,7 @@ def discover_reviews(reviews_dir: str | Path) -> dict[str, str]:
             folder, "reviews folder not found (set reviews_dir in config/config.yaml)"
         )
     found: dict[str, str] = {}
-    for path in sorted(folder.glob("*.txt")):
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in REVIEW_SUFFIXES):
         if not path.is_file():
             raise SourceFormatError(
                 path, "review is not a readable file (a dangling symlink?): restore or remove it"
@@ -121,6 +195,6 @@ def discover_reviews(reviews_dir: str | Path) -> dict[str, str]:
         found[doc_id] = str(path)
     if not found:
         raise SourceFormatError(
-            folder, "no review found: put the review's text (*.txt) in this folder"
+            folder, "no review found: put the review's text (*.txt) or PDF (*.pdf) in this folder"
         )
     return found

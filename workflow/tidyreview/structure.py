@@ -110,9 +110,28 @@ def documents(layout: Layout) -> pd.DataFrame:
             "source_file": src.path.rsplit("/", 1)[-1],
             "source_sha256": src.sha256,
             "n_characters": len(src.text),
+            "source_format": src.source_format,
+            "n_pages": src.n_pages,
         }
     )
     return pd.DataFrame([row])
+
+
+def document_texts(source: Source) -> pd.DataFrame:
+    """Return the text every offset of the document indexes (derived text for a PDF)."""
+    return pd.DataFrame(
+        [{"doc_id": source.doc_id, "source_format": source.source_format, "text": source.text}]
+    )
+
+
+SPAN_COLUMNS = ["start", "end", "page", "x0", "top", "x1", "bottom"]
+
+
+def text_spans(source: Source) -> pd.DataFrame:
+    """Return the span map of a PDF source: each piece of text with its page and box."""
+    frame = pd.DataFrame(source.spans or [], columns=SPAN_COLUMNS)
+    frame.insert(0, "doc_id", source.doc_id)
+    return frame
 
 
 def authors(layout: Layout) -> pd.DataFrame:
@@ -249,6 +268,8 @@ def extract(source: Source) -> dict[str, pd.DataFrame]:
     return {
         "quality_flags": structure_flags(layout).frame(),
         "documents": documents(layout),
+        "document_texts": document_texts(source),
+        "text_spans": text_spans(source),
         "authors": authors(layout),
         "sections": sections(layout),
         "paragraphs": paragraphs(layout),

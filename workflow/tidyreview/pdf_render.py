@@ -1,0 +1,489 @@
+"""Rendering an MDPI PDF's segments as the plain-text rendering (see pdf_text).
+
+First page: the largest text is the title, then the byline, affiliations and the
+correspondence line in the main column, `Label: value` paragraphs (Simple Summary,
+Abstract, Keywords), and the sidebar left of the main column (Citation, Academic Editors,
+dates, Publisher's Note, Copyright). Then the body: numbered headings in bold or italic,
+paragraphs starting with an indent and running on across pages and floats, captions,
+tables between horizontal rules, labelled back matter and the reference list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from .errors import SourceFormatError
+from .pdf_lines import Segment, text_without_superscripts
+from .pdf_writer import join_lines
+
+# "2.1. Antibody Selection" (a heading starts with a section number)
+HEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.\s+\S")
+# "Table 1. Antibody-drug ...", "Figure 3. Clearance ..."; "Table 1. Cont." continues one.
+CAPTION_START = re.compile(r"^(?P<kind>Table|Figure)\s+(?P<number>\d+)\.\s*(?P<rest>.*)$")
+CONTINUED = re.compile(r"^Cont(?:inued)?\.?$", re.IGNORECASE)
+# "Received: 27 April 2021", "Publisher’s Note: ...": a labelled front/back-matter field.
+LABEL = re.compile(r"^(?:\*\s*)?[A-Z][\w’'/-]*(?: [\w’'/-]+){0,3}:(?:\s|$)")
+# "12. Surname, I.; ..." the start of a reference entry
+REFERENCE_START = re.compile(r"^\d+\.\s")
+
+# A row starting like a marker of an affiliation ("1", "2", "*") in the byline area.
+MARKER = re.compile(r"^(?:\d{1,2}|\*)$")
+
+
+@dataclass
+class Row:
+    """Segments sharing a baseline on one page."""
+
+    segs: list[Segment]
+
+    @property
+    def x0(self) -> float:
+        return self.segs[0].x0
+
+    @property
+    def top(self) -> float:
+        return min(s.top for s in self.segs)
+
+    @property
+    def bottom(self) -> float:
+        return max(s.bottom for s in self.segs)
+
+    @property
+    def page(self) -> int:
+        return self.segs[0].page
+
+    @property
+    def size(self) -> float:
+        return max(s.size for s in self.segs)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segs)
+
+
+@dataclass
+class _Table:
+    caption: list[Segment]
+    header: list[list[Segment]] = field(default_factory=list)  # one list per header line
+    # partial rules inside the header: (x0, x1, y) under a group header's columns
+    header_rules: list[tuple[float, float, float]] = field(default_factory=list)
+    rows: list[list[Row]] = field(default_factory=list)  # body rows, each its text lines
+    note: list[Segment] = field(default_factory=list)
+    pieces: list[tuple[list[list[Segment]], list[list[Row]]]] = field(default_factory=list)
+
+
+def _rows(segs: list[Segment]) -> list[Row]:
+    rows: list[Row] = []
+    for seg in segs:
+        if (
+            rows
+            and rows[-1].page == seg.page
+            and abs(rows[-1].segs[0].baseline - seg.baseline) < 1.5
+        ):
+            rows[-1].segs.append(seg)
+        else:
+            rows.append(Row([seg]))
+    for row in rows:
+        row.segs.sort(key=lambda s: s.x0)
+    return rows
+
+
+def _is_caption(row: Row) -> re.Match | None:
+    first = row.segs[0]
+    m = CAPTION_START.match(first.text)
+    return m if m and first.chars[0].bold else None
+
+
+def _is_heading(row: Row, body_size: float) -> bool:
+    """A numbered heading: "2.1. Title" in bold or italic, at least body size (the
+    number may stand apart from the title by a wide gap)."""
+    first = row.segs[0]
+    return (
+        bool(HEADING_NUMBER.match(row.text))
+        and all(s.bold == first.bold and s.italic == first.italic for s in row.segs)
+        and (first.bold or first.italic)
+        and first.size >= 0.95 * body_size
+        and len(row.text) < 200
+    )
+
+
+# "6.1.1. Novel Target Antigens": a deep heading set in roman type
+PLAIN_HEADING = re.compile(r"^\d+(?:\.\d+)+\.\s+[A-Z][^.]*$")
+
+
+def _is_plain_heading(rows: list[Row], i: int, body_size: float, body_left: float) -> bool:
+    """A numbered heading in body type: one line at the margin, between a finished
+    paragraph and an indented one."""
+    row = rows[i]
+    if not PLAIN_HEADING.match(row.text) or len(row.text) > 200 or row.size < body_size:
+        return False
+    if _indent(row, body_left, body_size) or i + 1 >= len(rows):
+        return False
+    before_done = i == 0 or rows[i - 1].text.rstrip().endswith((".", ":"))
+    return before_done and _indent(rows[i + 1], body_left, body_size)
+
+
+def _front(path, rows: list[Row], body_size: float, body_left: float, w) -> int:
+    """Write the first page's front matter; return the index of the first body row."""
+    page_rows = [r for r in rows if r.page == rows[0].page]
+    biggest = max(r.size for r in page_rows)
+    if biggest < 1.2 * body_size:
+        raise SourceFormatError(
+            path,
+            "not an MDPI review layout: expected a title in type larger than the body text "
+            "on the first page",
+        )
+    start = next(
+        (i for i, r in enumerate(rows) if _is_heading(r, body_size) and r.segs[0].bold), None
+    )
+    if start is None:
+        raise SourceFormatError(
+            path,
+            "not an MDPI review layout: expected a bold numbered section heading "
+            "such as '1. Introduction'",
+        )
+    title_rows = [i for i, r in enumerate(rows[:start]) if r.size == biggest]
+    byline_end = title_rows[-1] + 1
+    while byline_end < start and rows[byline_end].size >= 0.95 * body_size:
+        byline_end += 1
+    sidebar = [s for r in rows[byline_end:start] for s in r.segs if s.x1 < body_left - 2]
+    # rows left of the main column below the title on the first page continue after the
+    # first heading (the sidebar is taller than the abstract)
+    later_sidebar = [
+        s for r in rows[start:] if r.page == rows[0].page for s in r.segs if s.x1 < body_left - 2
+    ]
+    side_ids = {id(s) for s in sidebar + later_sidebar}
+    main = [Row([s for s in r.segs if id(s) not in side_ids]) for r in rows[title_rows[0] : start]]
+    main = [r for r in main if r.segs]
+    title_i = [i for i, r in enumerate(main) if r.size == biggest]
+    w.line([s for i in title_i for s in main[i].segs])
+    rest = main[title_i[-1] + 1 :]
+    byline = []
+    while rest and rest[0].size >= 0.95 * body_size and not LABEL.match(rest[0].text):
+        byline.append(rest.pop(0))
+    if byline:
+        w.line(
+            [s for r in byline for s in r.segs],
+            lambda s: re.sub(r"\s+([,*])", r" \1", text_without_superscripts(s)).replace(" ,", ","),
+        )
+    blocks: list[list[Segment]] = []
+    for row in rest:
+        first = row.segs[0]
+        starts = (
+            not blocks
+            or MARKER.match(first.text)
+            or LABEL.match(row.text)
+            or (first.chars[0].bold and not blocks[-1][-1].chars[0].bold)
+        )
+        if starts:
+            blocks.append([])
+        blocks[-1].extend(row.segs)
+    for block in blocks:
+        w.line(block)
+    _sidebar(sidebar + later_sidebar, w)
+    return start
+
+
+def _sidebar(segs: list[Segment], w) -> None:
+    fields: list[list[Segment]] = []
+    previous = None
+    for seg in sorted(segs, key=lambda s: (round(s.baseline), s.x0)):
+        gap = seg.top - previous.bottom if previous is not None else 0
+        same_row = previous is not None and abs(seg.baseline - previous.baseline) < 1
+        if not same_row and (not fields or LABEL.match(seg.text) or gap > 1.2 * seg.size):
+            fields.append([])
+        fields[-1].append(seg)
+        previous = seg
+    for f in fields:
+        # The citation keeps its typography (*Journal* **2021**, *10*, 30.), as in the
+        # text rendering, so its journal, year and volume can be told apart.
+        styled = f[0].text.startswith("Citation:")
+        w.line(f, lambda s, styled=styled: _unbold_label(s.markup()) if styled else s.text)
+
+
+def _unbold_label(text: str) -> str:
+    """Return "Citation: ..." for "**Citation:** ..." (labels are plain in the rendering)."""
+    return re.sub(r"^\*\*([^*]+:)\*\*", r"\1", text)
+
+
+def render(path, pages, pages_segs, w, body_size: float, body_left: float) -> None:
+    """Write the whole document through writer `w`."""
+    rows = _rows([s for segs in pages_segs for s in segs])
+    if not rows:
+        raise SourceFormatError(path, "the PDF has no text")
+    start = _front(path, rows, body_size, body_left, w)
+    first_page = rows[0].page
+    body = [
+        Row([s for s in r.segs if not (r.page == first_page and s.x1 < body_left - 2)])
+        for r in rows[start:]
+    ]
+    body = [r for r in body if r.segs]
+    _body(body, pages, w, body_size, body_left)
+
+
+def _indent(row: Row, body_left: float, body_size: float) -> bool:
+    return row.x0 > body_left + 0.8 * body_size
+
+
+def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None:
+    items: list[tuple[str, object]] = []
+    deferred: list[tuple[str, object]] = []
+    para: list[Segment] | None = None
+    tables: dict[int, _Table] = {}
+    i = 0
+
+    def close() -> None:
+        nonlocal para
+        para = None
+        items.extend(deferred)
+        deferred.clear()
+
+    while i < len(rows):
+        row = rows[i]
+        if len(row.segs) == 1 and row.segs[0].text == "References" and row.segs[0].bold:
+            close()
+            entries, back = _references(rows[i + 1 :])
+            items.append(("references", entries))
+            items.extend(("line", block) for block in back)
+            break
+        if _is_heading(row, body_size) or _is_plain_heading(rows, i, body_size, body_left):
+            close()
+            segs = list(row.segs)
+            while (
+                i + 1 < len(rows)
+                and not HEADING_NUMBER.match(rows[i + 1].text)
+                and rows[i + 1].segs[0].bold == row.segs[0].bold
+                and rows[i + 1].segs[0].italic == row.segs[0].italic
+                and not _indent(rows[i + 1], body_left, body_size)
+                and rows[i + 1].top - rows[i].bottom < 0.5 * body_size
+                and rows[i + 1].page == row.page
+            ):
+                i += 1
+                segs.extend(rows[i].segs)
+            items.append(("line", segs))
+            i += 1
+            continue
+        m = _is_caption(row)
+        if m is not None:
+            i, item = _float(rows, i, m, pages, tables, body_size)
+            if item is not None:
+                (deferred if para is not None else items).append(item)
+            continue
+        first = row.segs[0]
+        if LABEL.match(row.text) and first.chars[0].bold and row.size < body_size:
+            close()
+            segs = list(row.segs)
+            while (
+                i + 1 < len(rows)
+                and not rows[i + 1].segs[0].chars[0].bold
+                and rows[i + 1].size < body_size
+                and rows[i + 1].top - rows[i].bottom < 0.6 * body_size
+            ):
+                i += 1
+                segs.extend(rows[i].segs)
+            items.append(("line", segs))
+            i += 1
+            continue
+        new = para is None or _indent(row, body_left, body_size) or row.size < 0.9 * body_size
+        if new:
+            close()
+            para = list(row.segs)
+            items.append(("line", para))
+        else:
+            para.extend(row.segs)
+        i += 1
+    close()
+    for kind, item in items:
+        if kind == "line":
+            w.line(item)
+        elif kind == "table":
+            _write_table(item, w)
+        elif kind == "references":
+            w.write("References\n\n")
+            for entry in item:
+                w.line(entry, lambda s: s.markup(), links=True)
+
+
+def _float(rows, i, m, pages, tables, body_size):
+    """Read a caption (and a table's rows); return (next index, item or None)."""
+    row = rows[i]
+    caption = list(row.segs)
+    j = i + 1
+    while (
+        j < len(rows)
+        and rows[j].page == row.page
+        and abs(rows[j].size - row.size) < 0.2
+        and rows[j].top - rows[j - 1].bottom < 0.6 * row.size
+        and len(rows[j].segs) == 1
+    ):
+        caption.extend(rows[j].segs)
+        j += 1
+    if m["kind"] == "Figure":
+        return j, ("line", caption)
+    number = int(m["number"])
+    page = pages[row.page - 1]
+    cap_bottom = max(s.bottom for s in caption)
+    next_caption = next(
+        (r.top for r in rows[i + 1 :] if r.page == row.page and _is_caption(r)), page.height
+    )
+    below = [r for r in page.rules if cap_bottom < r[2] < next_caption]
+    wide = max((r[1] - r[0] for r in below), default=0)
+    full: list[float] = []
+    for y in sorted(r[2] for r in below if r[1] - r[0] > 0.9 * wide):
+        if not full or y - full[-1] > 2:
+            full.append(y)
+    header: list[list[Segment]] = []
+    body_rows: list[Row] = []
+    while j < len(rows) and rows[j].page == row.page:
+        r = rows[j]
+        if len(full) >= 2 and r.top > full[-1]:
+            break
+        if len(full) < 2 and r.size >= body_size and len(r.segs) == 1 and r.x0 <= rows[i].x0:
+            break
+        if len(full) >= 3 and r.bottom < full[1]:
+            header.append(list(r.segs))
+        else:
+            body_rows.append(r)
+        j += 1
+    if len(full) > 3:  # a rule under every row: the rules delimit the rows
+        groups: list[list[Row]] = []
+        last_band = None
+        for r in body_rows:
+            band = sum(1 for y in full if y < (r.top + r.bottom) / 2)
+            if groups and band == last_band:
+                groups[-1].append(r)
+            else:
+                groups.append([r])
+            last_band = band
+    else:
+        groups = _logical_rows(body_rows)
+        if len(full) < 3 and groups:
+            # no rule under the header: its first row is the header
+            header = [list(r.segs) for r in groups.pop(0)]
+    note: list[Segment] = []
+    while (
+        j < len(rows)
+        and rows[j].page == row.page
+        and rows[j].size < body_size
+        and not _is_caption(rows[j])
+        and (not note or rows[j].top - rows[j - 1].bottom < 0.6 * body_size)
+    ):
+        note.extend(rows[j].segs)
+        j += 1
+    rest = CAPTION_START.match(" ".join(s.text for s in caption))["rest"]
+    continued = number in tables and CONTINUED.match(rest.strip())
+    if continued:
+        tables[number].pieces.append(([], groups))
+        tables[number].note.extend(note)
+        return j, None
+    header_rules = [r for r in below if len(full) >= 2 and full[0] + 1 < r[2] < full[1] - 1]
+    table = _Table(caption, header, header_rules=header_rules, note=note)
+    table.pieces.append((header, groups))
+    tables[number] = table
+    return j, ("table", table)
+
+
+def _logical_rows(rows: list[Row]) -> list[list[Row]]:
+    """Group text lines into table rows: lines whose boxes (nearly) touch are one row."""
+    groups: list[list[Row]] = []
+    bottom = None
+    for r in rows:
+        if groups and r.top - bottom < 0.25 * r.size:
+            groups[-1].append(r)
+            bottom = max(bottom, r.bottom)
+        else:
+            groups.append([r])
+            bottom = r.bottom
+    return groups
+
+
+def _columns(segs: list[Segment]) -> list[tuple[float, float]]:
+    spans: list[list[float]] = []
+    for s in sorted(segs, key=lambda s: s.x0):
+        if spans and s.x0 <= spans[-1][1] + 1:
+            spans[-1][1] = max(spans[-1][1], s.x1)
+        else:
+            spans.append([s.x0, s.x1])
+    return [(a, b) for a, b in spans]
+
+
+def _column_of(seg: Segment, columns) -> list[int]:
+    return [k for k, (a, b) in enumerate(columns) if seg.x0 < b - 1 and seg.x1 > a + 1]
+
+
+def _write_cells(cells: list[list[Segment]], w) -> None:
+    for k, cell in enumerate(cells):
+        if k:
+            w.write("\t")
+        tail = ""
+        for seg in cell:
+            if tail:
+                joiner = join_lines(tail, seg.text, w.words)
+                if joiner == "-DROP":
+                    w.drop_last_char()
+                    joiner = ""
+                w.write(joiner)
+            w.write(seg.text, seg)
+            tail = seg.text
+    w.write("\n")
+
+
+def _group_extent(seg: Segment, rules) -> Segment:
+    """Return the segment widened to the rule drawn under it (a group header's columns)."""
+    for x0, x1, y in rules:
+        if seg.bottom - 1 <= y <= seg.bottom + seg.size and x0 <= seg.x0 and seg.x1 <= x1:
+            return replace(seg, x0=x0, x1=x1)
+    return seg
+
+
+def _write_table(table: _Table, w) -> None:
+    w.line(table.caption)
+    body_segs = [s for _, rows in table.pieces for g in rows for r in g for s in r.segs]
+    columns = _columns(body_segs)
+    n = len(columns)
+    header_segs = [s for line in table.header for s in line]
+    group_cells: list[list[Segment]] = [[] for _ in range(n)]
+    head_cells: list[list[Segment]] = [[] for _ in range(n)]
+    for seg in sorted(header_segs, key=lambda s: (round(s.top), s.x0)):
+        cols = _column_of(_group_extent(seg, table.header_rules), columns) or [
+            min(range(n), key=lambda k: abs(columns[k][0] - seg.x0))
+        ]
+        if len(cols) > 1:
+            group_cells[cols[0]].append(seg)
+        else:
+            head_cells[cols[0]].append(seg)
+    if any(group_cells):
+        _write_cells(group_cells, w)
+    if any(head_cells):
+        _write_cells(head_cells, w)
+    for _, groups in table.pieces:
+        for group in groups:
+            cells: list[list[Segment]] = [[] for _ in range(n)]
+            for seg in sorted((s for r in group for s in r.segs), key=lambda s: (s.top, s.x0)):
+                cols = _column_of(seg, columns)
+                cells[cols[0] if cols else 0].append(seg)
+            _write_cells(cells, w)
+    w.write("\n")
+    if table.note:
+        w.line(table.note)
+
+
+def _references(rows: list[Row]) -> tuple[list[list[Segment]], list[list[Segment]]]:
+    """Return the reference entries (an entry starts with 'N. ' at the list's left edge)
+    and the labelled blocks after the list ("Disclaimer/Publisher’s Note: ...")."""
+    entries: list[list[Segment]] = []
+    back: list[list[Segment]] = []
+    left = min((r.x0 for r in rows), default=0)
+    for row in rows:
+        labelled = LABEL.match(row.text) and row.segs[0].chars[0].bold
+        if back or (labelled and not REFERENCE_START.match(row.text)):
+            if labelled or not back:
+                back.append([])
+            back[-1].extend(row.segs)
+            continue
+        if REFERENCE_START.match(row.text) and row.x0 <= left + 2:
+            entries.append([])
+        if entries:
+            entries[-1].extend(row.segs)
+    return entries, back
