@@ -7,6 +7,7 @@ from snakemake.utils import validate
 
 from tidyreview.errors import InputError, TidyReviewError
 from tidyreview.release import clean_stale_temporaries
+from tidyreview.review_citation import citation_path
 from tidyreview.source import discover_reviews
 from tidyreview.stages import interim_only_tables, stage_reads
 
@@ -76,6 +77,13 @@ def review_text(wildcards):
     return text_of(wildcards.doc_id)
 
 
+def review_citation_file(wildcards):
+    """The <review>.CITATION.md beside the review, when there is one (its citation and
+    licence go into documents and the data package)."""
+    path = citation_path(REVIEWS[wildcards.doc_id])
+    return [str(path)] if path.is_file() else []
+
+
 def review_pdf(wildcards):
     return REVIEWS[wildcards.doc_id]
 
@@ -121,10 +129,16 @@ def stage_inputs(stage):
     return {t: interim_file(earlier, t) for t, earlier in stage_reads(stage).items()}
 
 
+# Tables made from all documents' tables together when they are validated, not by a
+# per-document stage (trials from every review's trial_statements; see tidyreview.corpus).
+CORPUS_STAGE = "corpus"
+
+
 def interim_files(table):
     return [
         f"{OUT}/interim/{d}/{stage}/{table}.parquet"
         for stage in table_stages(table)
+        if stage != CORPUS_STAGE
         for d in REVIEWS
     ]
 

@@ -19,6 +19,7 @@ rule pdf_text:
 rule structure:
     input:
         text=review_text,
+        citation=review_citation_file,
         code=code("structure"),
     output:
         **stage_outputs("structure"),
