@@ -6,10 +6,11 @@ from pathlib import Path
 from snakemake.utils import validate
 
 from tidyreview.errors import InputError, TidyReviewError
+from tidyreview.files import write_text_if_changed
 from tidyreview.release import clean_stale_temporaries
 from tidyreview.review_citation import citation_path
 from tidyreview.source import discover_reviews
-from tidyreview.stages import interim_only_tables, stage_reads
+from tidyreview.stages import STAGE_SPECS, interim_only_tables, stage_reads
 
 validate(config, Path(workflow.basedir) / "schemas" / "config.schema.yaml")
 
@@ -113,6 +114,9 @@ def vocabulary(*names):
     return [str(p) for p in paths]
 
 
+EXTRACTION_STAGES = list(STAGE_SPECS)
+
+
 def interim_file(stage, table):
     return f"{OUT}/interim/{{doc_id}}/{stage}/{table}.parquet"
 
@@ -141,6 +145,19 @@ def interim_files(table):
         if stage != CORPUS_STAGE
         for d in REVIEWS
     ]
+
+
+def review_interim_files(wildcards):
+    """Every interim file of one review's extraction stages."""
+    return [
+        interim_file(stage, t).format(doc_id=wildcards.doc_id)
+        for stage in EXTRACTION_STAGES
+        for t in stage_tables(stage) + interim_only_tables(stage)
+    ]
+
+
+def extraction_summaries():
+    return [f"{OUT}/interim/{d}/extracted.json" for d in REVIEWS]
 
 
 def all_interim_files():
@@ -187,5 +204,13 @@ def release_root(wildcards, output):
 
 if not all(Path(p).exists() for p in published_files()):
     Path(PUBLISHED_STAMP).unlink(missing_ok=True)
+# The set of reviews, rewritten only when a review is added or removed: the aggregation
+# reads it, so removing a review reruns it even where Snakemake's own records of the last
+# run are missing (a copied or moved output folder).
+REVIEW_SET = f"{OUT}/interim/reviews.json"
+write_text_if_changed(
+    REVIEW_SET,
+    json.dumps({d: Path(p).name for d, p in sorted(REVIEWS.items())}, indent=1) + "\n",
+)
 # Temporary files of runs killed while writing (.<name>.tmp-<pid> of a dead process).
 clean_stale_temporaries(OUT)

@@ -109,3 +109,19 @@ rule entities:
         vocabularies=folder_of("input", "vocabularies"),
     script:
         "../scripts/stage.py"
+
+
+# The end of one review's extraction: its row counts per interim table. It ties the
+# review's stages into one connected part of the DAG, which a cluster profile runs as one
+# job (group "review" in profiles/slurm).
+rule review_extracted:
+    input:
+        review_interim_files,
+    output:
+        f"{OUT}/interim/{{doc_id}}/extracted.json",
+    log:
+        f"{OUT}/logs/review_extracted/{{doc_id}}.log",
+    run:
+        from tidyreview.interim import write_extraction_summary
+
+        write_extraction_summary(wildcards.doc_id, list(input), output[0])

@@ -8,6 +8,8 @@
 rule validated_tables:
     input:
         interim=all_interim_files(),
+        summaries=extraction_summaries(),
+        reviews=REVIEW_SET,
         texts=all_review_texts(),
         layouts=vocabulary("table_layouts.yaml"),
         code=code("validated_tables"),
