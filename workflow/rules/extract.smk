@@ -12,6 +12,8 @@ rule pdf_text:
         derived=f"{OUT}/interim/{{doc_id}}/source/{{doc_id}}.derived.json",
     log:
         f"{OUT}/logs/pdf_text/{{doc_id}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/pdf_text/{{doc_id}}.tsv"
     script:
         "../scripts/pdf_text.py"
 
@@ -25,6 +27,8 @@ rule structure:
         **stage_outputs("structure"),
     log:
         f"{OUT}/logs/structure/{{doc_id}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/structure/{{doc_id}}.tsv"
     params:
         stage="structure",
     script:
@@ -39,6 +43,8 @@ rule references:
         **stage_outputs("references"),
     log:
         f"{OUT}/logs/references/{{doc_id}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/references/{{doc_id}}.tsv"
     params:
         stage="references",
     script:
@@ -54,6 +60,8 @@ rule review_tables:
         **stage_outputs("review_tables"),
     log:
         f"{OUT}/logs/review_tables/{{doc_id}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/review_tables/{{doc_id}}.tsv"
     params:
         stage="review_tables",
         vocabularies=folder_of("input", "vocabularies"),
@@ -80,6 +88,8 @@ rule annotations:
         **stage_outputs("annotations"),
     log:
         f"{OUT}/logs/annotations/{{doc_id}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/annotations/{{doc_id}}.tsv"
     params:
         stage="annotations",
         vocabularies=folder_of("input", "vocabularies"),
@@ -104,6 +114,8 @@ rule entities:
         **stage_outputs("entities"),
     log:
         f"{OUT}/logs/entities/{{doc_id}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/entities/{{doc_id}}.tsv"
     params:
         stage="entities",
         vocabularies=folder_of("input", "vocabularies"),

@@ -19,6 +19,8 @@ rule validated_tables:
         schema_sql=f"{OUT}/staging/schema.sql",
     log:
         f"{OUT}/logs/validated_tables.log",
+    benchmark:
+        f"{OUT}/benchmarks/validated_tables.tsv"
     params:
         out_dir=folder_of("output", "parquet"),
         report_dir=f"{OUT}/logs/validation",
@@ -37,6 +39,8 @@ rule database:
         f"{OUT}/staging/review.duckdb",
     log:
         f"{OUT}/logs/database.log",
+    benchmark:
+        f"{OUT}/benchmarks/database.tsv"
     params:
         parquet_dir=folder_of("input", "parquet"),
     script:
@@ -53,6 +57,8 @@ rule report:
         f"{OUT}/staging/report.html",
     log:
         f"{OUT}/logs/report.log",
+    benchmark:
+        f"{OUT}/benchmarks/report.tsv"
     params:
         parquet_dir=folder_of("input", "parquet"),
     script:
