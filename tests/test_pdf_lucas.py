@@ -169,11 +169,27 @@ def test_book_chapter_and_web_page_references(refs):
     assert (chapter.volume, chapter.pages) == ("1045", "51–70")
     web = refs.loc[81]  # a printed link (as printed: "trialevaluating-rovat")
     assert web.pub_type == "web_page"
+    assert web.title == "Phase III Trial Evaluating Rova-T in Small Cell Lung Cancer Put on Hold"
+    assert (web.publisher, web.year) == ("Targeted Oncology", 2018)  # the site, then the year
     assert web.url == (
         "https://www.targetedonc.com/news/phase-iii-trialevaluating-rovat-in-small-cell-lung-"
         "cancer-put-on-hold"
     )
     assert str(web.accessed) == "2021-01-10"
+
+
+def test_conference_and_wrapped_italic_hyphen(refs, pdf_source):
+    meeting = refs.loc[143]  # "... In Proceedings of the 30th EORTC-NCI-AACR Symposium, ..."
+    assert (meeting.pub_type, meeting.year, meeting.publisher_place) == (
+        "conference_paper",
+        2018,
+        "Dublin, Ireland",
+    )
+    assert meeting.journal == "Proceedings of the 30th EORTC-NCI-AACR Symposium"
+    # the italic book title wrapped after "Antibody-": the hyphen joins, no space
+    assert refs.loc[208, "journal"] == "Innovations for Next-Generation Antibody-Drug Conjugates"
+    flags = references.extract(pdf_source)["quality_flags"]
+    assert "reference_unparsed" not in set(flags.check)
 
 
 def test_reference_volume_and_pages(refs):

@@ -94,6 +94,32 @@ def test_book_chapter():
     )
 
 
+def test_conference_paper():
+    p = parse_entry(
+        "Doe, J.; Roe, R. (Eds.) A poster on things. In Proceedings of the 30th Example "
+        "Symposium, Dublin, Ireland, 13–16 December 2018."
+    )
+    assert p.pub_type == "conference_paper"
+    assert (p.authors, p.title, p.journal, p.year, p.publisher_place) == (
+        ["Doe, J.", "Roe, R."],
+        "A poster on things",  # "(Eds.)" is not the title's
+        "Proceedings of the 30th Example Symposium",
+        2018,
+        "Dublin, Ireland",
+    )
+    assert not [d for d in p.doubts if d.check == "reference_unparsed"]
+    q = parse_entry(
+        "Smith, J. A talk. In Proceedings of the Annual Meeting of the AACR, San Diego, CA, "
+        "USA, 1–5 April 2019; pp. 12–14."
+    )
+    assert (q.journal, q.publisher_place, q.year, q.pages) == (
+        "Proceedings of the Annual Meeting of the AACR",
+        "San Diego, CA, USA",
+        2019,
+        "12–14",
+    )
+
+
 def test_registry_record_without_authors():
     p = parse_entry(
         "A Trial of X in Y. Available online: <https://clinicaltrials.gov/ct2/show/NCT01234567"

@@ -73,14 +73,16 @@ class Writer:
             text = LINK_MARKERS.sub("", text_of(seg)).strip()
             if not text:
                 continue
+            italic_run = bool(tail) and ITALIC_END.search(tail) and ITALIC_START.match(text)
+            if italic_run:
+                # one italic run wrapped over two lines: "*Mol. Cancer*" "*Res.*" -> one run
+                # (joined as its words: "*... Antibody-*" "*Drug ...*" -> "Antibody-Drug")
+                pieces[-1][0] = pieces[-1][0][:-1]
+                tail, text = tail[:-1], text[1:]
             joiner = join_lines(tail, text, self.words) if tail else ""
             if joiner == "-DROP":
                 pieces[-1][0] = pieces[-1][0][:-1]  # the hyphen of a word cut at a line end
                 joiner = ""
-            elif ITALIC_END.search(tail) and ITALIC_START.match(text):
-                # one italic run wrapped over two lines: "*Mol. Cancer*" "*Res.*" -> one run
-                pieces[-1][0] = pieces[-1][0][:-1]
-                text = text[1:]
             pieces.append([joiner, None])
             pieces.append([text, seg])
             tail = text

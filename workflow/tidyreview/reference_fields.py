@@ -59,6 +59,16 @@ WHOLE_BOOK = re.compile(
 )
 # Abbreviations closing a corporate author's name: "Inc.", "Ltd.", "Co.", "Corp."
 CORPORATE_SUFFIX = re.compile(r"\b(?:Inc|Ltd|Co|Corp|LLC|plc|AG|GmbH|S\.A)\.$")
+# A conference contribution: "... In Proceedings of the 30th EORTC-NCI-AACR Symposium,
+# Dublin, Ireland, 13–16 December 2018." (the meeting's name, then its place and dates, the
+# year last; sometimes "; pp. 12–14." after it)
+PROCEEDINGS_TAIL = re.compile(
+    r"\bIn\s+\*?(?P<meeting>(?:Proceedings|Abstracts) of (?:the )?[^*]+?)\*?"
+    r"(?:,\s*(?P<place>[^,;]+(?:,\s*[^,;\d]+)*?))?,\s*(?P<dates>[^,;]*?(?P<year>(?:19|20)\d{2}))"
+    r"(?:[;,]\s*pp\.\s*(?P<pages>[^\s,;]+?))?\.(?=\s|$)"
+)
+# "(Eds.)" after an author list: the authors were editors ("Garg, A. (Eds.) Title. ...")
+EDITORS_MARK = re.compile(r"^\(Eds?\.\)\s*")
 # A web page or registry record: "... Available online: <https://...> (accessed on 13 February 2023)."
 AVAILABLE_ONLINE = re.compile(r"\bAvailable online:\s*")
 # "(accessed on 13 February 2023)"
@@ -329,6 +339,7 @@ def _read_source(body: str, parsed: Parsed) -> tuple[str, int, str]:
     book = BOOK_TAIL.search(body)
     journal = JOURNAL_TAIL.search(body)
     online = AVAILABLE_ONLINE.search(body)
+    meeting = PROCEEDINGS_TAIL.search(body) if not (book or journal or online) else None
     if book and (journal is None or book.start() < journal.start()):
         head, tail_end = body[: book.start()], book.end()
         parsed.pub_type = "book_chapter"
@@ -370,6 +381,13 @@ def _read_source(body: str, parsed: Parsed) -> tuple[str, int, str]:
             parsed.trial_id = nct["nct"] if nct else None
         if parsed.url is None:
             parsed.doubt("reference_url_missing", "warning", "'Available online:' without a link")
+    elif meeting:
+        head, tail_end = body[: meeting.start()], meeting.end()
+        parsed.pub_type = "conference_paper"
+        parsed.journal = plain(meeting["meeting"])
+        parsed.year = int(meeting["year"])
+        parsed.pages = meeting["pages"]
+        parsed.publisher_place = plain(meeting["place"]) if meeting["place"] else None
     else:
         head, tail_end = body, len(body)
         parsed.doubt(
@@ -400,6 +418,8 @@ def _read_authors_and_title(head: str, parsed: Parsed, book_title: str = "") -> 
     book's title is `book_title`, printed in the source part)."""
     title_start = _parse_authors(head, parsed)
     title = head[title_start:].strip()
+    # "Garg, A. (Eds.) Title": the authors were the editors; the mark is not the title's
+    title = EDITORS_MARK.sub("", title)
     if parsed.pub_type == "book":
         if not parsed.authors and title:
             # a corporate author ("Daiichi Sankyo Inc.; AstraZeneca."): names as printed
@@ -420,6 +440,10 @@ def _read_authors_and_title(head: str, parsed: Parsed, book_title: str = "") -> 
         sentences = SENTENCE_BREAK.split(_strip_end(title))
         if len(sentences) > 1 and YEAR_SENTENCE.match(sentences[-1]):
             parsed.year = int(sentences.pop())
+            if len(sentences) > 1:
+                # "Columbus, G. Title. Targeted Oncology. 2018. Available online: ...": the
+                # sentence before the year names the site that published the page
+                parsed.publisher = plain(sentences.pop())
         title = ". ".join(sentences)
     parsed.title = plain(_strip_end(title)) if title else None
     if parsed.title is None:
