@@ -10,7 +10,7 @@ dropped. Coordinates are PDF points with the origin at the top-left of the page
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -56,6 +56,8 @@ class Page:
     height: float
     chars: list[Char]
     rules: list[tuple[float, float, float]]  # horizontal lines: (x0, x1, y from top)
+    # drawn shapes other than rules (boxes, curves, bars): (x0, top, x1, bottom)
+    shapes: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -156,11 +158,13 @@ def _clipped_bounds(obj) -> tuple[float, float, float, float]:
     return max(x0, min(xs)), max(y0, min(ys)), min(x1, max(xs)), min(y1, max(ys))
 
 
-def _page_objects(page) -> tuple[set[int], list[tuple], list[tuple]]:
-    """Return (text objects inside figures, figure rectangles, horizontal rule segments)."""
+def _page_objects(page) -> tuple[set[int], list[tuple], list[tuple], list[tuple]]:
+    """Return (text objects inside figures, figure rectangles, horizontal rule segments,
+    other drawn shapes)."""
     in_figure: set[int] = set()
     figures: list[tuple] = []
     rules: list[tuple] = []
+    shapes: list[tuple] = []
     own_text = 0
 
     def collect_form(form) -> None:
@@ -186,10 +190,12 @@ def _page_objects(page) -> tuple[set[int], list[tuple], list[tuple]]:
             x0, y0, x1, y1 = _bounds(obj)
             if y1 - y0 < 3.5 and x1 - x0 > 20:  # a rule, stroked or a thin filled box
                 rules.append((x0, x1, (y0 + y1) / 2))
+            elif x1 - x0 > 0.5 or y1 - y0 > 0.5:
+                shapes.append((x0, y0, x1, y1))
     if not own_text:
         # All the page's text is inside form XObjects: the form is the page, not a figure.
         in_figure = set()
-    return in_figure, figures, rules
+    return in_figure, figures, rules, shapes
 
 
 def _inside(x: float, y: float, rects: list[tuple]) -> bool:
@@ -202,7 +208,7 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
     width, height = page.get_size()
     crop = page.get_cropbox()
     raw_page = page.raw
-    in_figure, figures, rules = _page_objects(raw_page)
+    in_figure, figures, rules, shapes = _page_objects(raw_page)
     # An object as large as the page (an embedded page, clipped to the figure it shows)
     # says nothing about where the figure is; its text is dropped through `in_figure`.
     page_area = width * height
@@ -271,7 +277,8 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
     textpage.close()
     page.close()
     rules = [(x0, x1, height - y) for x0, x1, y in rules]
-    return Page(index + 1, width, height, chars, rules)
+    shapes = [(x0, height - y1, x1, height - y0) for x0, y0, x1, y1 in shapes]
+    return Page(index + 1, width, height, chars, rules, shapes)
 
 
 def read_pages(path: str | Path) -> list[Page]:

@@ -27,8 +27,9 @@ LABEL = re.compile(r"^(?:\*\s*)?[A-Z][\w’'/-]*(?: [\w’'/-]+){0,3}:(?:\s|$)")
 # "12. Surname, I.; ..." the start of a reference entry
 REFERENCE_START = re.compile(r"^\d+\.\s")
 
-# A row starting like a marker of an affiliation ("1", "2", "*") in the byline area.
-MARKER = re.compile(r"^(?:\d{1,2}|\*)$")
+# A row starting like a marker of an affiliation ("1", "2", "*") or of a note on the
+# authors ("† These authors contributed equally", "‡ Current address") in the byline area.
+MARKER = re.compile(r"^(?:\d{1,2}|[*†‡§¶#])$|^[†‡§¶#]")
 
 
 @dataclass
@@ -73,17 +74,25 @@ class _Table:
     pieces: list[tuple[list[list[Segment]], list[list[Row]]]] = field(default_factory=list)
 
 
-def _rows(segs: list[Segment]) -> list[Row]:
+def _rows(segs: list[Segment], side=lambda seg: False) -> list[Row]:
+    """Group segments into rows by baseline; a segment `side` says is in the first page's
+    sidebar never shares a row with the main column (their baselines may meet by chance)."""
     rows: list[Row] = []
+    last: dict[bool, Row] = {}
     for seg in segs:
+        key = side(seg)
+        row = last.get(key)
         if (
-            rows
-            and rows[-1].page == seg.page
-            and abs(rows[-1].segs[0].baseline - seg.baseline) < 1.5
+            row is not None
+            and any(row is r for r in rows[-2:])
+            and row.page == seg.page
+            and abs(row.segs[0].baseline - seg.baseline) < 1.5
         ):
-            rows[-1].segs.append(seg)
+            row.segs.append(seg)
         else:
-            rows.append(Row([seg]))
+            row = Row([seg])
+            rows.append(row)
+            last[key] = row
     for row in rows:
         row.segs.sort(key=lambda s: s.x0)
     return rows
@@ -122,6 +131,40 @@ def _is_plain_heading(rows: list[Row], i: int, body_size: float, body_left: floa
         return False
     before_done = i == 0 or rows[i - 1].text.rstrip().endswith((".", ":"))
     return before_done and _indent(rows[i + 1], body_left, body_size)
+
+
+def _footnote_tops(rows: list[Row], pages, body_size: float) -> dict[int, float]:
+    """Return, per page, where its footnotes start: below a short rule in the page's lower
+    part with only type smaller than the body under it."""
+    tops: dict[int, float] = {}
+    for page in pages:
+        short = [
+            r for r in page.rules if r[1] - r[0] < 0.3 * page.width and r[2] > 0.6 * page.height
+        ]
+        if not short:
+            continue
+        y = min(r[2] for r in short)
+        under = [r for r in rows if r.page == page.number and r.top > y]
+        if under and all(r.size < body_size for r in under):
+            tops[page.number] = y
+    return tops
+
+
+def _is_subheading(rows: list[Row], i: int, para, body_size: float, body_left: float) -> bool:
+    """An unnumbered subheading: one short line all in italic or all in bold, at the margin,
+    after a finished paragraph (or a heading) and before an indented paragraph."""
+    row = rows[i]
+    styled = all(c.italic for s in row.segs for c in s.chars) or all(
+        c.bold for s in row.segs for c in s.chars
+    )
+    if not styled or row.size < 0.95 * body_size or len(row.text) > 120 or i + 1 >= len(rows):
+        return False
+    if _indent(row, body_left, body_size) or row.text.rstrip().endswith((".", ",", ";")):
+        return False
+    if para is not None and not para[-1].text.rstrip().endswith((".", ":", "?", "!")):
+        return False
+    nxt = rows[i + 1]
+    return nxt.page == row.page and _indent(nxt, body_left, body_size) and nxt.size >= body_size
 
 
 def _front(path, rows: list[Row], body_size: float, body_left: float, w) -> int:
@@ -209,11 +252,12 @@ def _unbold_label(text: str) -> str:
 
 def render(path, pages, pages_segs, w, body_size: float, body_left: float) -> None:
     """Write the whole document through writer `w`."""
-    rows = _rows([s for segs in pages_segs for s in segs])
-    if not rows:
+    segs = [s for page_segs in pages_segs for s in page_segs]
+    if not segs:
         raise SourceFormatError(path, "the PDF has no text")
+    first_page = segs[0].page
+    rows = _rows(segs, lambda s: s.page == first_page and s.x1 < body_left - 2)
     start = _front(path, rows, body_size, body_left, w)
-    first_page = rows[0].page
     body = [
         Row([s for s in r.segs if not (r.page == first_page and s.x1 < body_left - 2)])
         for r in rows[start:]
@@ -231,6 +275,7 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
     deferred: list[tuple[str, object]] = []
     para: list[Segment] | None = None
     tables: dict[int, _Table] = {}
+    notes_top = _footnote_tops(rows, pages, body_size)
     i = 0
 
     def close() -> None:
@@ -269,6 +314,25 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
             i, item = _float(rows, i, m, pages, tables, body_size)
             if item is not None:
                 (deferred if para is not None else items).append(item)
+            continue
+        if row.page in notes_top and row.top > notes_top[row.page]:
+            # a footnote under the short rule at the page's foot: its own line, after the
+            # paragraph it interrupts (which runs on over the page break)
+            segs = list(row.segs)
+            while (
+                i + 1 < len(rows)
+                and rows[i + 1].page == row.page
+                and not MARKER.match(rows[i + 1].segs[0].text)
+            ):
+                i += 1
+                segs.extend(rows[i].segs)
+            (deferred if para is not None else items).append(("line", segs))
+            i += 1
+            continue
+        if _is_subheading(rows, i, para, body_size, body_left):
+            close()
+            items.append(("line", list(row.segs)))
+            i += 1
             continue
         first = row.segs[0]
         if LABEL.match(row.text) and first.chars[0].bold and row.size < body_size:

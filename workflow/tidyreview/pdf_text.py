@@ -66,6 +66,67 @@ def _running_lines(pages_segs: list[list[Segment]], pages: list[Page]) -> set[in
     return drop
 
 
+# "Figure 3." opening a caption (bold in MDPI's layout)
+FIGURE_CAPTION = re.compile(r"^Figure\s+\d+\.")
+
+
+def _clusters(boxes: list[tuple], gap: float) -> list[list[float]]:
+    """Return the bounding boxes of groups of drawn shapes lying within `gap` of each other."""
+    clusters: list[list[float]] = []
+    for x0, top, x1, bottom in sorted(boxes, key=lambda b: b[1]):
+        near = [
+            c
+            for c in clusters
+            if x0 - gap <= c[2] and c[0] <= x1 + gap and top - gap <= c[3] and c[1] <= bottom + gap
+        ]
+        merged = [x0, top, x1, bottom]
+        for c in near:
+            merged = [min(merged[0], c[0]), min(merged[1], c[1])] + [
+                max(merged[2], c[2]),
+                max(merged[3], c[3]),
+            ]
+            clusters.remove(c)
+        clusters.append(merged)
+    return clusters
+
+
+def _figure_text(page: Page, segs: list[Segment], body_size: float) -> set[int]:
+    """Return ids of segments drawn inside a vector figure: a group of drawn shapes ending
+    just above a "Figure N." caption (or starting just below one), with the text between
+    the shapes and the caption (labels, legends)."""
+    captions = [s for s in segs if FIGURE_CAPTION.match(s.text) and s.chars[0].bold]
+    if not captions or not page.shapes:
+        return set()
+    clusters = _clusters(page.shapes, 0.5 * body_size)
+    drop: set[int] = set()
+    for caption in captions:
+        above = [c for c in clusters if c[3] <= caption.top + 1]
+        below = [c for c in clusters if c[1] >= caption.bottom - 1]
+        region = None
+        if above and caption.top - max(c[3] for c in above) < 3 * body_size:
+            nearest = max(above, key=lambda c: c[3])
+            region = list(nearest)
+            # panels stacked above the nearest group belong to the same figure
+            for c in sorted(above, key=lambda c: -c[3]):
+                if c is not nearest and region[1] - c[3] < 3 * body_size:
+                    region = [min(region[0], c[0]), min(region[1], c[1])] + [
+                        max(region[2], c[2]),
+                        region[3],
+                    ]
+            region[3] = caption.top - 1
+        elif below and min(c[1] for c in below) - caption.bottom < 6 * body_size:
+            nearest = min(below, key=lambda c: c[1])
+            region = [nearest[0], caption.bottom + 1, nearest[2], nearest[3]]
+        if region is None or (region[2] - region[0]) * (region[3] - region[1]) < 100:
+            continue
+        x0, top, x1, bottom = region[0] - body_size, region[1] - 2, region[2] + body_size, region[3]
+        for s in segs:
+            cx, cy = (s.x0 + s.x1) / 2, (s.top + s.bottom) / 2
+            if s is not caption and x0 <= cx <= x1 and top <= cy <= bottom:
+                drop.add(id(s))
+    return drop
+
+
 def read_pdf(path: str | Path) -> PdfText:
     """Return the derived text and span map of the MDPI review PDF at `path`."""
     pages = read_pages(path)
@@ -81,6 +142,11 @@ def read_pdf(path: str | Path) -> PdfText:
     body_size = sizes.most_common(1)[0][0]
     lefts = Counter(round(s.x0) for s in everything if s.size == body_size)
     body_left = lefts.most_common(1)[0][0]
+    in_figures: set[int] = set()
+    for page, segs in zip(pages, pages_segs, strict=True):
+        in_figures |= _figure_text(page, segs, body_size)
+    if in_figures:
+        pages_segs = [[s for s in segs if id(s) not in in_figures] for segs in pages_segs]
     words = {w.lower() for s in everything for w in WORDS.findall(s.text) if "-" in w}
     writer = Writer(words)
     render(path, pages, pages_segs, writer, body_size, body_left)

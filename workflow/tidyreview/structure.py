@@ -31,6 +31,10 @@ AUTHOR_SPLIT = re.compile(r",\s*|\s+and\s+")
 DATE_LABELS = ("received", "revised", "accepted", "published")
 
 
+# A note on the authors under the affiliations, opened by its mark ("† These authors ...")
+AUTHOR_NOTE = re.compile(r"^\s*[†‡§¶#]")
+
+
 def _snake(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
 
@@ -141,7 +145,8 @@ def authors(layout: Layout) -> pd.DataFrame:
     if len(unlabelled) < 2:
         raise SourceFormatError(src.path, "no author line after the title")
     byline = unlabelled[1]
-    affiliations = [collapse(b.text) for b in unlabelled[2:]]
+    # "† These authors contributed equally to this work.": a note on authors, not a place
+    affiliations = [collapse(b.text) for b in unlabelled[2:] if not AUTHOR_NOTE.match(b.text)]
     fields = _labelled_fields(layout.front)
     emails = {}
     corr_value = fields.get("correspondence", ("", None))[0]

@@ -1,0 +1,211 @@
+"""Made-up MDPI-like PDFs in layouts the vendored review does not show: long titles, many
+authors with equal-contribution marks, several editors, deep and unnumbered headings,
+rotated pages, two-line table headers, tables over three pages, figures drawn as vector
+text, footnotes. Each test exercises one general rule of the reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_pdf_layout import BODY_LEFT, FILLER, FONT_DIR, Doc
+
+from tidyreview.layout import read_layout
+from tidyreview.source import load_source
+from tidyreview.structure import extract as structure
+
+needs_dejavu = pytest.mark.skipif(
+    not (FONT_DIR / "DejaVuSerif-Bold.ttf").exists(), reason="needs DejaVu fonts"
+)
+
+
+def _byline(doc: Doc, y: float, names: list[tuple[str, str]]) -> None:
+    """Write bold names, each followed by its raised affiliation/note marks."""
+    x = 36
+    for k, (name, marks) in enumerate(names):
+        doc.text(x, y, name, size=10, style="B")
+        doc.pdf.set_font("Times", "B", 10)
+        x += doc.pdf.get_string_width(name) + 0.5
+        doc.text(x, y - 4, marks, size=7, family="DejaVuB")
+        doc.pdf.set_font("DejaVuB", "", 7)
+        x += doc.pdf.get_string_width(marks) + 1
+        if k < len(names) - 1:
+            sep = "," if k < len(names) - 2 else " and"
+            doc.text(x - (0 if sep == "," else 0), y, sep.strip(), size=10, style="B")
+            doc.pdf.set_font("Times", "B", 10)
+            x += doc.pdf.get_string_width(sep + " ") + (2 if sep == " and" else 0)
+
+
+def _many_authors_front(doc: Doc) -> float:
+    doc.pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSerif.ttf"))
+    doc.pdf.add_font("DejaVuB", "", str(FONT_DIR / "DejaVuSerif-Bold.ttf"))
+    # a title over three lines
+    doc.text(36, 120, "A Made-Up Review of Many Things That", size=18, style="B")
+    doc.text(36, 142, "Need a Title Long Enough to Wrap Over", size=18, style="B")
+    doc.text(36, 164, "Three Lines of Type", size=18, style="B")
+    _byline(
+        doc,
+        192,
+        [
+            ("Ann Author", "1,†"),
+            ("Bob Writer", "2,†"),
+            ("Cid Coder", "1,2,‡"),
+            ("Dee Doer", "3"),
+            ("Eve Editor", "1,3,*"),
+        ],
+    )
+    y = 215
+    for n, place in [
+        ("1", "Department of Tests, Example University, Town 12345, Country"),
+        ("2", "Institute of Examples, Sample City 67890, Country"),
+        ("3", "Laboratory of Checks, Check Town 11111, Country"),
+    ]:
+        doc.text(BODY_LEFT, y - 3, n, size=6)
+        doc.text(181, y, place, size=8)
+        y += 12
+    doc.text(BODY_LEFT, y, "* Correspondence: eve@example.org", size=8)
+    doc.text(BODY_LEFT, y + 12, "†", size=8, family="DejaVu")
+    doc.text(181, y + 12, "These authors contributed equally to this work.", size=8)
+    doc.text(BODY_LEFT, y + 24, "‡", size=8, family="DejaVu")
+    doc.text(181, y + 24, "Current address: Elsewhere, Country.", size=8)
+    y += 44
+    # no Simple Summary; the abstract and the keywords wrap
+    doc.text(BODY_LEFT, y, "Abstract:", size=9, style="B")
+    doc.text(207, y, "Test documents are useful. They show what a reader does with", size=9)
+    doc.text(BODY_LEFT, y + 12, "a page, line by line.", size=9)
+    doc.text(BODY_LEFT, y + 30, "Keywords:", size=9, style="B")
+    doc.text(212, y + 30, "testing; made-up documents; layout", size=9)
+    doc.text(BODY_LEFT, y + 42, "rules; readers", size=9)
+    # the sidebar: its lines every 10 pt, the body's every 12 pt: some baselines meet
+    y = 360
+    for text, style in [
+        ("Citation:", "B"),
+        ("Author, A.; Writer, B. A", ""),
+        ("Made-Up Review. Testing 2022,", ""),
+        ("1, 1.", ""),
+    ]:
+        doc.text(36, y, text, size=7, style=style)
+        y += 10
+    doc.text(36, 410, "Academic Editors: Carl Checker", size=7)
+    doc.text(36, 420, "and Dora Double", size=7)
+    for k, line in enumerate(
+        ["Received: 1 March 2022", "Revised: 15 March 2022", "Accepted: 2 April 2022"]
+        + ["Published: 3 April 2022"]
+    ):
+        doc.text(36, 440 + 10 * k, line, size=7)
+    doc.text(36, 490, "Copyright: (c) 2022 by the authors.", size=7)
+    doc.text(36, 500, "Licensed under CC BY", size=7)
+    doc.text(36, 510, "(https://creativecommons.org/", size=7)
+    doc.text(36, 520, "licenses/by/4.0/).", size=7)
+    doc.text(BODY_LEFT, 380, "1. Introduction", style="B")  # on a sidebar line's baseline
+    return 396
+
+
+@needs_dejavu
+def test_long_title_many_authors_marks_and_editors(tmp_path):
+    doc = Doc(1)
+    doc.page(1)
+    y = _many_authors_front(doc)
+    doc.paragraph(y, ["The test starts here and it ends here."])
+    doc.text(BODY_LEFT, y + 30, "2. Filler", style="B")
+    doc.paragraph(y + 46, [FILLER] * 12)
+    source = load_source(doc.save(tmp_path / "many-2022-authors.pdf"))
+    tables = structure(source)
+    row = tables["documents"].iloc[0]
+    assert row.title == (
+        "A Made-Up Review of Many Things That Need a Title Long Enough to Wrap Over "
+        "Three Lines of Type"
+    )
+    assert list(row.academic_editors) == ["Carl Checker", "Dora Double"]
+    assert list(row.keywords) == ["testing", "made-up documents", "layout rules", "readers"]
+    assert str(row.revised) == "2022-03-15"
+    assert row.simple_summary is None
+    assert row.abstract.endswith("a page, line by line.")
+    authors = tables["authors"]
+    assert authors.name.tolist() == [
+        "Ann Author",
+        "Bob Writer",
+        "Cid Coder",
+        "Dee Doer",
+        "Eve Editor",
+    ]  # affiliation numbers and equal-contribution marks dropped from the names
+    assert authors.is_corresponding.tolist() == [False] * 4 + [True]
+    assert authors.email.tolist()[4] == "eve@example.org"
+    # three affiliations; the notes on authors are their own lines, not affiliations
+    affiliations = authors.affiliation.iloc[0].split("; ")
+    assert len(affiliations) == 3 and affiliations[2].startswith("3 Laboratory of Checks")
+    lines = source.text.split("\n\n")
+    assert "* Correspondence: eve@example.org" in lines
+    assert "† These authors contributed equally to this work." in lines
+    assert "‡ Current address: Elsewhere, Country." in lines
+    # a heading on a sidebar line's baseline is still a heading, its paragraph apart
+    sections = tables["sections"]
+    assert sections.section_id.tolist() == ["1", "2"]
+    assert tables["paragraphs"].text.iloc[0] == "The test starts here and it ends here."
+
+
+def _deep_doc(tmp_path: Path) -> Path:
+    doc = Doc(3)
+    doc.page(1)
+    y = doc.front()
+    doc.paragraph(y, ["Intro paragraph starts and runs on."] + [FILLER] * 10 + ["It ends."])
+    doc.page(2)
+    y = 90
+    doc.text(BODY_LEFT, y, "2. Methods", style="B")
+    y += 16
+    for number, style in [("2.1.", "I"), ("2.1.1.", ""), ("2.1.1.1.", "I")]:
+        level = number.count(".")
+        doc.text(BODY_LEFT, y, f"{number} Level {level} Heading", style=style)
+        y = doc.paragraph(y + 16, [f"A level {level} paragraph starts here and", "ends."]) + 4
+    doc.text(BODY_LEFT, y, "Unnumbered Italic Subheading", style="I")
+    y = doc.paragraph(y + 16, ["The subheading's paragraph starts and", "ends here."]) + 4
+    # a figure drawn as vectors: a frame, bars and text labels; its caption below
+    doc.pdf.set_line_width(0.5)
+    doc.pdf.rect(200, y, 300, 120)
+    doc.pdf.rect(230, y + 40, 20, 60, style="F")
+    doc.text(220, y + 30, "Label one", size=8)
+    doc.text(380, y + 60, "Receptor", size=10)
+    doc.text(180, y + 130, "Axis 0 5 10", size=8)  # a label below the frame
+    y += 150
+    doc.text(200, y, "Figure 1.", size=9, style="B")
+    doc.text(240, y, "A vector figure with labels.", size=9)
+    doc.paragraph(y + 20, ["After the figure a paragraph starts and runs on"] + [FILLER] * 20)
+    # a footnote under a short rule at the page's foot
+    doc.rule(BODY_LEFT, 260, 770)
+    doc.text(BODY_LEFT, 782, "1", size=6)
+    doc.text(172, 785, "A footnote at the page bottom.", size=8)
+    doc.page(3)
+    doc.text(BODY_LEFT, 90, "over the page break and ends.")
+    doc.text(BODY_LEFT, 130, "3. Conclusions", style="B")
+    doc.paragraph(146, ["It works."] + [FILLER] * 5)
+    return doc.save(tmp_path / "deep-2022-doc.pdf")
+
+
+def test_four_heading_levels_and_an_unnumbered_subheading(tmp_path):
+    layout = read_layout(load_source(_deep_doc(tmp_path)))
+    assert [(h.number, h.title, h.level) for h in layout.headings] == [
+        ("1", "Introduction", 1),
+        ("2", "Methods", 1),
+        ("2.1", "Level 2 Heading", 2),  # italic
+        ("2.1.1", "Level 3 Heading", 3),  # roman, between paragraphs
+        ("2.1.1.1", "Level 4 Heading", 4),  # italic
+        (None, "Unnumbered Italic Subheading", 5),  # italic line before an indented one
+        ("3", "Conclusions", 1),
+    ]
+    texts = [p.text for p in layout.paragraphs]
+    assert "A level 4 paragraph starts here and ends." in texts
+    assert "The subheading's paragraph starts and ends here." in texts
+
+
+def test_vector_figure_labels_and_footnotes_stay_out_of_paragraphs(tmp_path):
+    source = load_source(_deep_doc(tmp_path))
+    text = source.text
+    assert "Label one" not in text and "Receptor" not in text and "Axis" not in text
+    layout = read_layout(source)
+    assert [c.text for c in layout.captions] == ["Figure 1. A vector figure with labels."]
+    texts = [p.text for p in layout.paragraphs]
+    # the paragraph runs on over the page break; the footnote is a line of its own after it
+    (long,) = [t for t in texts if t.startswith("After the figure")]
+    assert long.endswith(FILLER + " over the page break and ends.")
+    assert "1 A footnote at the page bottom." in texts
+    assert texts.index("1 A footnote at the page bottom.") == texts.index(long) + 1
