@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_pdf_layout import BODY_LEFT, FILLER, FONT_DIR, Doc
+from test_pdf_layout import BODY_LEFT, FILLER, FONT_DIR, RIGHT, Doc
 
 from tidyreview.layout import read_layout
 from tidyreview.source import load_source
@@ -209,3 +209,124 @@ def test_vector_figure_labels_and_footnotes_stay_out_of_paragraphs(tmp_path):
     assert long.endswith(FILLER + " over the page break and ends.")
     assert "1 A footnote at the page bottom." in texts
     assert texts.index("1 A footnote at the page bottom.") == texts.index(long) + 1
+
+
+def _table_top(doc: Doc, y: float, caption: str) -> float:
+    """A caption over a table whose header wraps over two lines, between rules."""
+    doc.text(200, y, "Table 1.", size=9, style="B")
+    doc.text(240, y, caption, size=9)
+    doc.rule(36, RIGHT, y + 8, 1.0)
+    doc.text(50, y + 20, "Agent", size=9, style="B")
+    doc.text(250, y + 20, "Dose per", size=9, style="B")
+    doc.text(250, y + 30, "Cycle (mg)", size=9, style="B")
+    doc.text(400, y + 20, "Response", size=9, style="B")
+    doc.rule(36, RIGHT, y + 36)
+    return y + 50
+
+
+def _table_row(doc: Doc, y: float, cells: tuple[str, str, str], mark: str = "") -> None:
+    doc.text(50, y, cells[0], size=9)
+    if mark:  # a raised footnote mark right after the word
+        doc.pdf.set_font("Times", "", 9)
+        doc.text(50 + doc.pdf.get_string_width(cells[0]) + 0.3, y - 3.5, mark, size=6)
+    doc.text(250, y, cells[1], size=9)
+    doc.text(400, y, cells[2], size=9)
+
+
+def _three_page_table(tmp_path: Path) -> Path:
+    doc = Doc(5)
+    doc.page(1)
+    y = doc.front()
+    doc.paragraph(y, ["Our table lists agents (Table 1) and goes on."] + [FILLER] * 20)
+    doc.page(2)
+    y = _table_top(doc, doc.paragraph(90, [FILLER] * 10 + ["The table follows."]) + 20, "Agents.")
+    for k in range(8):
+        _table_row(doc, y, (f"Drug {k}", str(10 * k), "partial"), mark="a" if k == 1 else "")
+        y += 14
+    doc.rule(36, RIGHT, y, 1.0)
+    for page, ks in [(3, range(8, 20)), (4, range(20, 23))]:
+        doc.page(page)
+        y = _table_top(doc, 90, "Cont.")  # near the top of the page, on two pages
+        for k in ks:
+            _table_row(doc, y, (f"Drug {k}", str(10 * k), "stable"))
+            y += 14
+        doc.rule(36, RIGHT, y, 1.0)
+    doc.text(50, y + 14, "a", size=6)
+    doc.text(54, y + 17, "Given weekly.", size=8)
+    y = doc.paragraph(y + 50, ["The table ended; the text goes on."])
+    doc.text(BODY_LEFT, y + 10, "2. Conclusions", style="B")
+    doc.paragraph(y + 26, ["It works."])
+    # a landscape page: a wide table, then text
+    doc.pdf.add_page(orientation="L")
+    doc.text(60, 100, "Table 2.", size=9, style="B")
+    doc.text(100, 100, "A wide table on a landscape page.", size=9)
+    doc.rule(60, 780, 108, 1.0)
+    doc.text(70, 122, "Key", size=9, style="B")
+    doc.text(500, 122, "Value", size=9, style="B")
+    doc.rule(60, 780, 128)
+    doc.text(70, 142, "wide one", size=9)
+    doc.text(500, 142, "1", size=9)
+    doc.rule(60, 780, 150, 1.0)
+    doc.text(60, 180, "Text on the landscape page after the table.", size=10)
+    return doc.save(tmp_path / "three-2022-pages.pdf")
+
+
+def test_table_with_two_line_header_over_three_pages(tmp_path):
+    source = load_source(_three_page_table(tmp_path))
+    layout = read_layout(source)
+    first = layout.tables[0]
+    rows = [line.text.split("\t") for line in first.lines]
+    assert rows[0] == ["Agent", "Dose per Cycle (mg)", "Response"]  # header over two lines
+    assert [r[0] for r in rows[1:]] == [
+        "Drug 0",
+        "Drug 1ᵃ",  # the raised footnote mark kept apart from the word, as a superscript
+        *[f"Drug {k}" for k in range(2, 23)],
+    ]  # the repeated header of both "Table 1. Cont." pages dropped
+    assert rows[-1] == ["Drug 22", "220", "stable"]
+    assert "Cont." not in source.text
+    texts = [p.text for p in layout.paragraphs]
+    assert "a Given weekly." in texts
+    assert "The table ended; the text goes on." in texts
+    # the landscape page is read: its table and its text are kept
+    second = layout.tables[1]
+    assert [line.text.split("\t") for line in second.lines] == [["Key", "Value"], ["wide one", "1"]]
+    assert "Text on the landscape page after the table." in source.text
+
+
+@pytest.mark.parametrize("angle", [90, -90])
+def test_table_set_sideways_on_a_portrait_page(tmp_path, angle):
+    doc = Doc(3)
+    doc.page(1)
+    y = doc.front()
+    doc.paragraph(y, ["Our table is wide (Table 1) and ends here."] + [FILLER] * 20)
+    doc.page(2)  # its running header stays upright; the table is turned a quarter
+    with doc.pdf.rotation(angle, 300, 420):
+        x, y = -60, 180  # the turned frame's top-left corner
+
+        def cell(dx, dy, text, style=""):
+            doc.text(x + dx, y + dy, text, size=9, style=style)
+
+        cell(100, 20, "Table 1.", "B")
+        cell(140, 20, "A wide table turned on its side.")
+        doc.rule(x, x + 720, y + 28, 1.0)
+        for dx, name in [(10, "Name"), (300, "Value"), (550, "Notes")]:
+            cell(dx, 42, name, "B")
+        doc.rule(x, x + 720, y + 48)
+        for k, row in enumerate([("alpha", "1", "first"), ("beta", "2", "second")]):
+            for dx, text in zip((10, 300, 550), row, strict=True):
+                cell(dx, 62 + 14 * k, text)
+        doc.rule(x, x + 720, y + 96, 1.0)
+    doc.page(3)
+    doc.paragraph(90, ["Back to upright text after the wide table."] + [FILLER] * 5)
+    doc.text(BODY_LEFT, 200, "2. Conclusions", style="B")
+    doc.paragraph(216, ["It works."] + [FILLER] * 5)
+    source = load_source(doc.save(tmp_path / "sideways-2022-table.pdf"))
+    layout = read_layout(source)
+    (table,) = layout.tables
+    assert [c.text for c in layout.captions] == ["Table 1. A wide table turned on its side."]
+    assert [line.text.split("\t") for line in table.lines] == [
+        ["Name", "Value", "Notes"],
+        ["alpha", "1", "first"],
+        ["beta", "2", "second"],
+    ]
+    assert "Back to upright text after the wide table." in source.text

@@ -32,6 +32,12 @@ SPACING_ACCENTS = {
     "\u02d8": "\u0306",  # breve
     "\u02dd": "\u030b",  # double acute
 }
+# Raised marks pointing to a table's footnotes ("a", "b", "*", "†"), and the superscript
+# letters a raised letter is written as in a table cell.
+FOOTNOTE_MARKS = "abcdefghijklmnoprstuvwxyz*†‡§¶#"
+SUPERSCRIPT_LETTERS = dict(
+    zip("abcdefghijklmnoprstuvwxyz,", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ,", strict=True)
+)
 # A character smaller than this share of its row's size, raised, is a superscript.
 SUPERSCRIPT_SIZE = 0.85
 
@@ -65,6 +71,31 @@ class Segment:
             run.append(ch.text)
         if run:
             out.append(_wrap("".join(run), style))
+        return re.sub(r"\s+", " ", "".join(out)).strip()
+
+    def cell_text(self) -> str:
+        """Return the text with footnote marks raised after a word ("Drug A" + raised "a")
+        written as superscript letters attached to it ("Drug Aᵃ"), so the word stays whole
+        and the mark stays visible; other raised characters (exponents) are plain text."""
+        marks = [
+            sup and c.text in FOOTNOTE_MARKS and k > 0 and not self.superscript[k - 1]
+            for k, (c, sup) in enumerate(zip(self.chars, self.superscript, strict=True))
+        ]
+        # a mark may be a run: "a,b"
+        for k in range(1, len(marks)):
+            if self.superscript[k] and marks[k - 1] and self.chars[k].text in FOOTNOTE_MARKS + ",":
+                marks[k] = True
+        if not any(marks):
+            return self.text
+        out: list[str] = []
+        previous = None
+        for k, ch in enumerate(self.chars):
+            gap = ch.x0 - previous.x1 if previous is not None else 0
+            spaced = ch.space_before or gap > WORD_GAP * max(self.size, 1)
+            if previous is not None and spaced and not marks[k]:
+                out.append(" ")
+            out.append(SUPERSCRIPT_LETTERS.get(ch.text, ch.text) if marks[k] else ch.text)
+            previous = ch
         return re.sub(r"\s+", " ", "".join(out)).strip()
 
 

@@ -483,13 +483,14 @@ def _write_cells(cells: list[list[Segment]], w) -> None:
         tail = ""
         for seg in cell:
             if tail:
-                joiner = join_lines(tail, seg.text, w.words)
+                joiner = join_lines(tail, seg.cell_text(), w.words)
                 if joiner == "-DROP":
                     w.drop_last_char()
                     joiner = ""
                 w.write(joiner)
-            w.write(seg.text, seg)
-            tail = seg.text
+            text = seg.cell_text()
+            w.write(text, seg)
+            tail = text
     w.write("\n")
 
 

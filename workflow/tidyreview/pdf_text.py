@@ -25,6 +25,8 @@ from .pdf_writer import Span, Writer, join_lines
 
 # A page number or "3 of 36" alone: part of a running header or footer.
 DIGITS = re.compile(r"\d+")
+# "Table 1." / "Figure 2." opening a caption
+CAPTION_OPENING = re.compile(r"^(?:Table|Figure)\s+\d+\.")
 # Hyphenated words as the document writes them within lines ("anti-tumor").
 WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
@@ -45,11 +47,17 @@ def _running_lines(pages_segs: list[list[Segment]], pages: list[Page]) -> set[in
     band_texts: Counter = Counter()
     keyed: list[tuple[int, str]] = []
     for page, segs in zip(pages, pages_segs, strict=True):
-        wide = [r for r in page.rules if r[1] - r[0] > 0.6 * page.width]
+        # a page turned upright has left its running lines out already (they were upright)
+        wide = [r for r in page.rules if r[1] - r[0] > 0.6 * page.width and not page.turned]
         top_rules = [r[2] for r in wide if r[2] < 0.15 * page.height]
         bottom_rules = [r[2] for r in wide if r[2] > 0.85 * page.height]
         on_page = set()
+        caption_rows = [
+            s.baseline for s in segs if CAPTION_OPENING.match(s.text) and s.chars[0].bold
+        ]
         for seg in segs:
+            if any(abs(seg.baseline - b) < 1 for b in caption_rows):
+                continue  # "Table 1. Cont." atop several pages is a caption, not a header
             # the rule closest to the page's edge: a table's rules may lie in the band too
             if top_rules and seg.bottom <= min(top_rules) + 1:
                 drop.add(id(seg))
