@@ -190,6 +190,13 @@ def test_conference_and_wrapped_italic_hyphen(refs, pdf_source):
     assert refs.loc[208, "journal"] == "Innovations for Next-Generation Antibody-Drug Conjugates"
     flags = references.extract(pdf_source)["quality_flags"]
     assert "reference_unparsed" not in set(flags.check)
+    # "Hickok, J.R.; Thomas, D.D. Nitric oxide and ...": Thomas is the surname ("oxide ..."
+    # cannot open a title), not a given name split from "Nitric"
+    assert "reference_author_split" not in set(flags.check)
+    assert list(refs.loc[219, "authors_normalized"]) == ["Hickok, J.R.", "Thomas, D.D."]
+    # "BioAtla LLC. *Title*; ...": a company as author, not a Vancouver "BioAtla, L.L.C."
+    assert list(refs.loc[248, "authors_normalized"]) == ["BioAtla LLC"]
+    assert "reference_author_format" not in set(flags.check)
 
 
 def test_reference_volume_and_pages(refs):

@@ -330,3 +330,40 @@ def test_table_set_sideways_on_a_portrait_page(tmp_path, angle):
         ["beta", "2", "second"],
     ]
     assert "Back to upright text after the wide table." in source.text
+
+
+def test_group_row_centred_over_the_table(tmp_path):
+    def body(doc, y):  # on the first page: right of the sidebar
+        y = doc.paragraph(y, ["A grouped table follows."]) + 14
+        doc.text(250, y, "Table 1.", size=9, style="B")
+        doc.text(290, y, "Agents by group.", size=9)
+        doc.rule(BODY_LEFT, RIGHT, y + 8, 1.0)
+        for x, name in [(180, "Agent"), (330, "Target"), (460, "Phase")]:
+            doc.text(x, y + 22, name, size=9, style="B")
+        doc.rule(BODY_LEFT, RIGHT, y + 30)
+        y += 44
+        for row in [("Antibodies",), ("Drug A", "HER2", "III"), ("Drug B", "HER3", "II")] + [
+            ("Small Molecules and Other Inhibitors",),
+            ("Drug C", "EGFR", "I"),
+        ]:
+            if len(row) == 1:  # a group label centred across all the columns
+                doc.text(270, y, row[0], size=9, style="I")
+            else:
+                for x, cell in zip((180, 330, 460), row, strict=True):
+                    doc.text(x, y, cell, size=9)
+            y += 14
+        doc.rule(BODY_LEFT, RIGHT, y, 1.0)
+        return doc.paragraph(y + 30, ["The text goes on after the table."])
+
+    from test_pdf_layout import _simple
+
+    layout = read_layout(load_source(_simple(tmp_path, body)))
+    (table,) = layout.tables
+    assert [line.text.split("\t") for line in table.lines] == [
+        ["Agent", "Target", "Phase"],
+        ["Antibodies", "", ""],  # the group label in the first cell, the columns kept
+        ["Drug A", "HER2", "III"],
+        ["Drug B", "HER3", "II"],
+        ["Small Molecules and Other Inhibitors", "", ""],
+        ["Drug C", "EGFR", "I"],
+    ]

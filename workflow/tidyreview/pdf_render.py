@@ -504,7 +504,11 @@ def _group_extent(seg: Segment, rules) -> Segment:
 
 def _write_table(table: _Table, w) -> None:
     w.line(table.caption)
-    body_segs = [s for _, rows in table.pieces for g in rows for r in g for s in r.segs]
+    groups = [g for _, rows in table.pieces for g in rows]
+    # a row of one segment (a group label, often centred over the table) says nothing
+    # about the columns: they come from the rows of several cells when there are any
+    several = [g for g in groups if sum(len(r.segs) for r in g) > 1]
+    body_segs = [s for g in (several or groups) for r in g for s in r.segs]
     columns = _columns(body_segs)
     n = len(columns)
     header_segs = [s for line in table.header for s in line]
@@ -525,9 +529,17 @@ def _write_table(table: _Table, w) -> None:
     for _, groups in table.pieces:
         for group in groups:
             cells: list[list[Segment]] = [[] for _ in range(n)]
-            for seg in sorted((s for r in group for s in r.segs), key=lambda s: (s.top, s.x0)):
+            segs = [s for r in group for s in r.segs]
+            for seg in sorted(segs, key=lambda s: (s.top, s.x0)):
                 cols = _column_of(seg, columns)
-                cells[cols[0] if cols else 0].append(seg)
+                # a lone segment over several columns, or wider than its column (centred
+                # over the gaps), labels a group: its first cell
+                group_label = len(segs) == 1 and (
+                    len(cols) != 1
+                    or seg.x0 < columns[cols[0]][0] - 2
+                    or seg.x1 > columns[cols[0]][1] + 2
+                )
+                cells[0 if group_label or not cols else cols[0]].append(seg)
             _write_cells(cells, w)
     w.write("\n")
     if table.note:

@@ -57,8 +57,9 @@ WHOLE_BOOK = re.compile(
     r"\*(?P<book>[^*]+?)\*;\s*(?P<publisher>[^:;]+?):\s*(?P<place>[^;]+?),\s*(?P<year>\d{4})"
     r"\.(?=\s|$)"
 )
-# Abbreviations closing a corporate author's name: "Inc.", "Ltd.", "Co.", "Corp."
-CORPORATE_SUFFIX = re.compile(r"\b(?:Inc|Ltd|Co|Corp|LLC|plc|AG|GmbH|S\.A)\.$")
+# Abbreviations closing a corporate author's name: "Inc.", "Ltd.", "Co.", "Corp." (not
+# "LLC", "AG", "GmbH": they are no abbreviations, a period after them closes the name)
+CORPORATE_SUFFIX = re.compile(r"\b(?:Inc|Ltd|Co|Corp|S\.A)\.$")
 # A conference contribution: "... In Proceedings of the 30th EORTC-NCI-AACR Symposium,
 # Dublin, Ireland, 13–16 December 2018." (the meeting's name, then its place and dates, the
 # year last; sometimes "; pp. 12–14." after it)
@@ -69,6 +70,8 @@ PROCEEDINGS_TAIL = re.compile(
 )
 # "(Eds.)" after an author list: the authors were editors ("Garg, A. (Eds.) Title. ...")
 EDITORS_MARK = re.compile(r"^\(Eds?\.\)\s*")
+# A company's legal form closing a name that looks like "Surname INITIALS": "BioAtla LLC"
+CORPORATE_WORD = re.compile(r"\b(?:LLC|INC|LTD|PLC|AG|SA|NV|AB|ASA|SE|CO|CORP|GMBH)$")
 # A web page or registry record: "... Available online: <https://...> (accessed on 13 February 2023)."
 AVAILABLE_ONLINE = re.compile(r"\bAvailable online:\s*")
 # "(accessed on 13 February 2023)"
@@ -254,6 +257,8 @@ def _parse_authors(head: str, parsed: Parsed) -> int:
         break
     if not names and parsed.pub_type not in WEB_TYPES:
         v = VANCOUVER_AUTHORS.match(head)
+        if v and CORPORATE_WORD.search(v["names"]):
+            v = None  # "BioAtla LLC. *Title*": a company, not "BioAtla, L.L.C."
         if v:
             names = v["names"].split(", ")
             normalized = []
@@ -288,6 +293,8 @@ def _check_authors(parsed: Parsed, title: str) -> None:
         and last["surname"] in GIVEN_NAMES
         and re.fullmatch(r"[A-Z][a-z]+", first_word)
         and " " in title
+        # the rest must read as a title: "Press" + "Studies of ...", not "Nitric" + "oxide ..."
+        and title.split(" ", 1)[1][:1].isupper()
     ):
         guess = f"{first_word}, {last['surname'][0]}.{last['initials']}"
         names[-1] = guess
