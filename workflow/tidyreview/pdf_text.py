@@ -79,22 +79,36 @@ FIGURE_CAPTION = re.compile(r"^Figure\s+\d+\.")
 
 
 def _clusters(boxes: list[tuple], gap: float) -> list[list[float]]:
-    """Return the bounding boxes of groups of drawn shapes lying within `gap` of each other."""
+    """Return the bounding boxes of groups of drawn shapes lying within `gap` of each other
+    (connected cells of a grid `gap` wide: linear in the number of shapes)."""
+    cells: dict[tuple[int, int], int] = {}
+    for k, (x0, top, x1, bottom) in enumerate(boxes):
+        for cx in range(int(x0 // gap), int(x1 // gap) + 1):
+            for cy in range(int(top // gap), int(bottom // gap) + 1):
+                cells.setdefault((cx, cy), k)
+    seen: set[tuple[int, int]] = set()
     clusters: list[list[float]] = []
-    for x0, top, x1, bottom in sorted(boxes, key=lambda b: b[1]):
-        near = [
-            c
-            for c in clusters
-            if x0 - gap <= c[2] and c[0] <= x1 + gap and top - gap <= c[3] and c[1] <= bottom + gap
-        ]
-        merged = [x0, top, x1, bottom]
-        for c in near:
-            merged = [min(merged[0], c[0]), min(merged[1], c[1])] + [
-                max(merged[2], c[2]),
-                max(merged[3], c[3]),
+    for start in cells:
+        if start in seen:
+            continue
+        seen.add(start)
+        stack, members = [start], set()
+        while stack:
+            cx, cy = stack.pop()
+            members.add(cells[(cx, cy)])
+            for nxt in ((cx + 1, cy), (cx - 1, cy), (cx, cy + 1), (cx, cy - 1)):
+                if nxt in cells and nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        group = [boxes[k] for k in members]
+        clusters.append(
+            [
+                min(b[0] for b in group),
+                min(b[1] for b in group),
+                max(b[2] for b in group),
+                max(b[3] for b in group),
             ]
-            clusters.remove(c)
-        clusters.append(merged)
+        )
     return clusters
 
 
@@ -105,7 +119,11 @@ def _figure_text(page: Page, segs: list[Segment], body_size: float) -> set[int]:
     captions = [s for s in segs if FIGURE_CAPTION.match(s.text) and s.chars[0].bold]
     if not captions or not page.shapes:
         return set()
-    clusters = _clusters(page.shapes, 0.5 * body_size)
+    # a shape as large as most of the page (a frame, a background) groups nothing
+    shapes = [
+        b for b in page.shapes if (b[2] - b[0]) * (b[3] - b[1]) < 0.5 * page.width * page.height
+    ]
+    clusters = _clusters(shapes, 0.5 * body_size)
     drop: set[int] = set()
     for caption in captions:
         above = [c for c in clusters if c[3] <= caption.top + 1]
