@@ -120,6 +120,48 @@ def test_conference_paper():
     )
 
 
+@pytest.mark.parametrize(
+    "entry, pub_type, fields",
+    [
+        (
+            "Smith, J.; Doe, A. A paper. *J. Test.* **2020**, *12*, 1–10. doi:10.1000/xyz.123.",
+            "journal_article",
+            {"doi": "10.1000/xyz.123", "pages": "1–10", "title": "A paper"},
+        ),
+        (
+            "Smith, J. A paper in press. *J. Test.* **2023**, in press.",
+            "journal_article",
+            {"journal": "J. Test.", "year": 2023, "note": "in press"},
+        ),
+        (
+            "Smith, J.; Doe, A. Antibody Conjugates and Uses Thereof. U.S. Patent 9,234,567, "
+            "1 January 2016.",
+            "patent",
+            {
+                "note": "U.S. Patent 9,234,567",
+                "year": 2016,
+                "title": "Antibody Conjugates and Uses Thereof",
+            },
+        ),
+        (
+            "Smith, J. Antibody Conjugates. WO2016123456A1, 4 August 2016.",
+            "patent",
+            {"note": "WO2016123456A1", "year": 2016},
+        ),
+        (
+            "Smith, J. Studies of Things. Ph.D. Thesis, University of Test, Town, Country, 2019.",
+            "thesis",
+            {"publisher": "University of Test", "publisher_place": "Town, Country", "year": 2019},
+        ),
+    ],
+)
+def test_other_kinds_of_entries(entry, pub_type, fields):
+    p = parse_entry(entry)
+    assert p.pub_type == pub_type
+    assert {k: getattr(p, k) for k in fields} == fields
+    assert not [d for d in p.doubts if d.check.startswith("reference_unparsed")]
+
+
 def test_registry_record_without_authors():
     p = parse_entry(
         "A Trial of X in Y. Available online: <https://clinicaltrials.gov/ct2/show/NCT01234567"

@@ -68,6 +68,27 @@ PROCEEDINGS_TAIL = re.compile(
     r"(?:,\s*(?P<place>[^,;]+(?:,\s*[^,;\d]+)*?))?,\s*(?P<dates>[^,;]*?(?P<year>(?:19|20)\d{2}))"
     r"(?:[;,]\s*pp\.\s*(?P<pages>[^\s,;]+?))?\.(?=\s|$)"
 )
+# A journal article not yet paginated: "*J. Test.* **2023**, in press." / "..., *12*, ahead of print."
+JOURNAL_STATUS = re.compile(
+    r"\*(?P<journal>[^*]+?)\*\s*\*\*(?P<year>\d{4})\*\*(?:,\s*\*(?P<volume>[^*]+?)\*)?,\s*"
+    r"\*?(?P<status>[Ii]n [Pp]ress|(?:[Oo]nline |[Ee]pub )?[Aa]head of [Pp]rint)\*?\.(?=\s|$)"
+)
+# A patent: "... Uses Thereof. U.S. Patent 9,234,567, 1 January 2016." / "... WO2016123456A1,
+# 4 August 2016." (the number, then the date it was granted or published)
+PATENT_TAIL = re.compile(
+    r"(?P<number>(?:(?:U\.S\.|US|European|EP|World|WO|CN|Chinese|JP|Japanese|KR|Korean)\s+)?"
+    r"Patent(?:\s+Application)?\s+(?:No\.\s*)?[A-Z]{0,2}\s?[\d][\d,./]*(?:\s?[A-Z]\d?)?"
+    r"|(?:WO|US|EP|CN|JP|KR)\s?\d{4,}[\d,/]*\s?[A-Z]\d?)"
+    r"(?:,\s*(?P<date>[^.;]*?(?P<year>(?:19|20)\d{2})))?\.(?=\s|$)"
+)
+# A thesis: "... Studies of Things. Ph.D. Thesis, University of Test, Town, Country, 2019."
+THESIS_TAIL = re.compile(
+    r"\b(?P<kind>Ph\.\s?D\.|PhD|Doctoral|Master(?:’s|'s)?|MSc|M\.Sc\.|Bachelor(?:’s|'s)?)\s+"
+    r"(?:Thesis|Dissertation)"
+    r",\s*(?P<school>[^,;]+?)(?:,\s*(?P<place>[^;]+?))?,\s*(?P<year>(?:19|20)\d{2})\.(?=\s|$)"
+)
+# A DOI printed as text: "doi:10.1000/xyz.123." / "DOI: 10.1000/xyz"
+DOI_PREFIXED = re.compile(r"\b(?:doi|DOI):\s*(?P<doi>10\.\d{4,9}/\S+?)\.?(?=\s|$)")
 # "(Eds.)" after an author list: the authors were editors ("Garg, A. (Eds.) Title. ...")
 EDITORS_MARK = re.compile(r"^\(Eds?\.\)\s*")
 # A company's legal form closing a name that looks like "Surname INITIALS": "BioAtla LLC"
@@ -226,6 +247,11 @@ def _take_links(text: str, parsed: Parsed) -> str:
                     f"DOI printed as a bare URL ({m['target']}), not as a link like the others",
                 )
             text = (text[: m.start()] + text[m.end() :]).strip()
+    if parsed.doi is None:
+        m = DOI_PREFIXED.search(text)
+        if m:
+            parsed.doi = m["doi"]
+            text = (text[: m.start()] + text[m.end() :]).strip()
     m = URL_ANGLE.search(text)
     if m:
         parsed.url = m["target"]
@@ -346,7 +372,11 @@ def _read_source(body: str, parsed: Parsed) -> tuple[str, int, str]:
     book = BOOK_TAIL.search(body)
     journal = JOURNAL_TAIL.search(body)
     online = AVAILABLE_ONLINE.search(body)
-    meeting = PROCEEDINGS_TAIL.search(body) if not (book or journal or online) else None
+    found = book or journal or online
+    status = JOURNAL_STATUS.search(body) if not found else None
+    meeting = PROCEEDINGS_TAIL.search(body) if not (found or status) else None
+    patent = PATENT_TAIL.search(body) if not (found or status or meeting) else None
+    thesis = THESIS_TAIL.search(body) if not (found or status or meeting or patent) else None
     if book and (journal is None or book.start() < journal.start()):
         head, tail_end = body[: book.start()], book.end()
         parsed.pub_type = "book_chapter"
@@ -388,6 +418,25 @@ def _read_source(body: str, parsed: Parsed) -> tuple[str, int, str]:
             parsed.trial_id = nct["nct"] if nct else None
         if parsed.url is None:
             parsed.doubt("reference_url_missing", "warning", "'Available online:' without a link")
+    elif status:
+        head, tail_end = body[: status.start()], status.end()
+        parsed.pub_type = "journal_article"
+        parsed.journal = plain(status["journal"])
+        parsed.year = int(status["year"])
+        parsed.volume = plain(status["volume"])
+        parsed.note = plain(status["status"])
+    elif patent:
+        head, tail_end = body[: patent.start()], patent.end()
+        parsed.pub_type = "patent"
+        parsed.note = plain(patent["number"])
+        parsed.year = int(patent["year"]) if patent["year"] else None
+    elif thesis:
+        head, tail_end = body[: thesis.start()], thesis.end()
+        parsed.pub_type = "thesis"
+        parsed.note = plain(f"{thesis['kind']} Thesis")
+        parsed.publisher = plain(thesis["school"])
+        parsed.publisher_place = plain(thesis["place"]) if thesis["place"] else None
+        parsed.year = int(thesis["year"])
     elif meeting:
         head, tail_end = body[: meeting.start()], meeting.end()
         parsed.pub_type = "conference_paper"
