@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_pdf_layout import BODY_LEFT, FILLER, FONT_DIR, RIGHT, Doc
+from test_pdf_layout import BODY_LEFT, FILLER, FONT_DIR, INDENT, RIGHT, Doc
 
 from tidyreview.layout import read_layout
 from tidyreview.source import load_source
@@ -366,4 +366,67 @@ def test_group_row_centred_over_the_table(tmp_path):
         ["Drug B", "HER3", "II"],
         ["Small Molecules and Other Inhibitors", "", ""],
         ["Drug C", "EGFR", "I"],
+    ]
+
+
+def test_continued_table_without_a_repeated_header(tmp_path):
+    doc = Doc(3)
+    doc.page(1)
+    y = doc.front()
+    doc.paragraph(y, ["A two-page table follows (Table 1) and ends."] + [FILLER] * 20)
+    doc.page(2)
+    y = doc.paragraph(90, [FILLER] * 30 + ["The table follows."]) + 20
+    doc.text(200, y, "Table 1.", size=9, style="B")
+    doc.text(240, y, "Top and bottom rules only.", size=9)
+    doc.rule(36, RIGHT, y + 8, 1.0)
+    doc.text(50, y + 22, "Key", size=9, style="B")
+    doc.text(300, y + 22, "Value", size=9, style="B")
+    y += 40
+    for k in range(3):
+        doc.text(50, y, f"key {k}", size=9)
+        doc.text(300, y, str(k), size=9)
+        y += 14
+    doc.rule(36, RIGHT, y, 1.0)
+    doc.page(3)
+    doc.text(200, 100, "Table 1.", size=9, style="B")
+    doc.text(240, 100, "Cont.", size=9)
+    doc.rule(36, RIGHT, 108, 1.0)
+    for k, yy in [(3, 122), (4, 136)]:  # no header repeated: the rows go straight on
+        doc.text(50, yy, f"key {k}", size=9)
+        doc.text(300, yy, str(k), size=9)
+    doc.rule(36, RIGHT, 144, 1.0)
+    doc.paragraph(170, ["The text goes on after the table."])
+    doc.text(BODY_LEFT, 200, "2. Conclusions", style="B")
+    doc.paragraph(216, ["It works."] + [FILLER] * 5)
+    layout = read_layout(load_source(doc.save(tmp_path / "cont-2022-noheader.pdf")))
+    (table,) = layout.tables
+    assert [line.text.split("\t") for line in table.lines] == [
+        ["Key", "Value"],
+        *[[f"key {k}", str(k)] for k in range(5)],  # "key 3" is not taken for a header
+    ]
+
+
+@needs_dejavu
+def test_bulleted_list_items_with_hanging_lines(tmp_path):
+    def body(doc, y):
+        doc.pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSerif.ttf"))
+        y = doc.paragraph(y, ["The strategies are the following:"])
+        for lines in [
+            ["the first item of the list, long enough that it", "wraps under its own text;"],
+            ["the second item;"],
+        ]:
+            doc.text(INDENT, y, "•", family="DejaVu")
+            for k, line in enumerate(lines):
+                doc.text(INDENT + 12, y + 12 * k, line)
+            y += 12 * len(lines)
+        return doc.paragraph(y, ["A new paragraph after the list."])
+
+    from test_pdf_layout import _simple
+
+    texts = [p.text for p in read_layout(load_source(_simple(tmp_path, body))).paragraphs]
+    assert texts[:4] == [
+        "The strategies are the following:",
+        "• the first item of the list, long enough that it wraps under its own text;",
+        "• the second item;",
+        "A new paragraph after the list.",
     ]

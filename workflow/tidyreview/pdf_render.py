@@ -133,6 +133,16 @@ def _is_plain_heading(rows: list[Row], i: int, body_size: float, body_left: floa
     return before_done and _indent(rows[i + 1], body_left, body_size)
 
 
+# A list item's bullet: "• Text", "▪ Text" (the bullet alone or before a space)
+BULLET = re.compile(r"^[•●▪◦■➢►–]\s")
+
+
+def _hang(row: Row) -> float:
+    """Return where the text after a list item's bullet starts."""
+    chars = [c for s in row.segs for c in s.chars]
+    return chars[1].x0 if len(chars) > 1 else row.x0
+
+
 def _footnote_tops(rows: list[Row], pages, body_size: float) -> dict[int, float]:
     """Return, per page, where its footnotes start: below a short rule in the page's lower
     part with only type smaller than the body under it."""
@@ -276,6 +286,7 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
     para: list[Segment] | None = None
     tables: dict[int, _Table] = {}
     notes_top = _footnote_tops(rows, pages, body_size)
+    hang: float | None = None  # where the wrapped lines of the current list item start
     i = 0
 
     def close() -> None:
@@ -349,11 +360,20 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
             items.append(("line", segs))
             i += 1
             continue
-        new = para is None or _indent(row, body_left, body_size) or row.size < 0.9 * body_size
+        bullet = BULLET.match(row.text)
+        # the wrapped lines of a list item hang under its text, not under its bullet
+        hanging = hang is not None and para is not None and abs(row.x0 - hang) < 2
+        new = (
+            para is None
+            or bullet is not None
+            or (_indent(row, body_left, body_size) and not hanging)
+            or row.size < 0.9 * body_size
+        )
         if new:
             close()
             para = list(row.segs)
             items.append(("line", para))
+            hang = _hang(row) if bullet else None
         else:
             para.extend(row.segs)
         i += 1
@@ -437,6 +457,14 @@ def _float(rows, i, m, pages, tables, body_size):
         j += 1
     rest = CAPTION_START.match(" ".join(s.text for s in caption))["rest"]
     continued = number in tables and CONTINUED.match(rest.strip())
+    if continued and len(full) < 3 and header:
+        # a continuation page without a rule under a header: its first row is dropped
+        # only when it repeats the table's header, else it is the next data row
+        def words(lines):
+            return " ".join(s.text for line in lines for s in line).split()
+
+        if words(header) != words(tables[number].header):
+            groups.insert(0, [Row(line) for line in header])
     if continued:
         tables[number].pieces.append(([], groups))
         tables[number].note.extend(note)
