@@ -430,3 +430,19 @@ def test_bulleted_list_items_with_hanging_lines(tmp_path):
         "• the second item;",
         "A new paragraph after the list.",
     ]
+
+
+def test_subscript_stays_in_its_line(tmp_path):
+    def body(doc, y):
+        doc.text(INDENT, y, "The drug has an IC")
+        doc.pdf.set_font("Times", "", 10)
+        width = doc.pdf.get_string_width("The drug has an IC")
+        doc.text(INDENT + width + 0.2, y + 2.5, "50", size=7)  # lowered, smaller
+        doc.text(INDENT + width + 10, y, "of 5 nM in the cells that were")
+        doc.text(BODY_LEFT, y + 12, "studied before.")
+        return y + 40
+
+    from test_pdf_layout import _simple
+
+    texts = [p.text for p in read_layout(load_source(_simple(tmp_path, body))).paragraphs]
+    assert texts[0] == "The drug has an IC50 of 5 nM in the cells that were studied before."

@@ -178,6 +178,14 @@ def page_segments(page: Page) -> list[Segment]:
                 final[-1] = prev + row
                 previous_size = size
                 continue
+            # a subscript: smaller characters lowered by less than half a line ("IC" + "50")
+            if (
+                size < SUPERSCRIPT_SIZE * previous_size
+                and 0 < base - prev[-1].baseline < 0.5 * previous_size
+                and _hangs_on(row, prev, 0.3 * previous_size)
+            ):
+                final[-1] = prev + row
+                continue
         final.append(row)
         previous_size = size
     segments: list[Segment] = []
@@ -196,6 +204,22 @@ def page_segments(page: Page) -> list[Segment]:
         segments.append(_segment(page.number, run, superscripts))
     segments.sort(key=lambda s: (round(s.baseline), s.x0))
     return segments
+
+
+def _hangs_on(row: list[Char], prev: list[Char], gap: float) -> bool:
+    """Return whether every character of `row` follows right after one of `prev` or of
+    its own run (a subscript written on after a letter), not off beside the line."""
+    ends = [c.x1 for c in prev]
+    run_end, run = None, 0
+    for ch in sorted(row, key=lambda c: c.x0):
+        if run_end is not None and -0.5 <= ch.x0 - run_end < gap and run < 8:
+            run += 1  # the run goes on: "50" after "5"
+        elif any(-0.5 <= ch.x0 - e < gap for e in ends):
+            run = 1  # a run starts right after a letter of the line
+        else:
+            return False
+        run_end = ch.x1
+    return True
 
 
 def _attach_accents(row: list[Char]) -> list[Char]:
