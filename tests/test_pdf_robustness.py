@@ -446,3 +446,28 @@ def test_subscript_stays_in_its_line(tmp_path):
 
     texts = [p.text for p in read_layout(load_source(_simple(tmp_path, body))).paragraphs]
     assert texts[0] == "The drug has an IC50 of 5 nM in the cells that were studied before."
+
+
+def test_bold_header_over_two_lines_without_a_rule_under_it(tmp_path):
+    def body(doc, y):
+        y = doc.paragraph(y, ["A short table follows."]) + 14
+        doc.text(250, y, "Table 1.", size=9, style="B")
+        doc.text(290, y, "Two rules only.", size=9)
+        doc.rule(BODY_LEFT, RIGHT, y + 8)
+        doc.text(180, y + 22, "Agent", size=9, style="B")
+        doc.text(380, y + 22, "Dose per", size=9, style="B")
+        doc.text(380, y + 36, "Cycle (mg)", size=9, style="B")  # set apart like a row
+        for k, (key, value) in enumerate([("one", "1"), ("two", "2")]):
+            doc.text(180, y + 52 + 14 * k, key, size=9)
+            doc.text(380, y + 52 + 14 * k, value, size=9)
+        doc.rule(BODY_LEFT, RIGHT, y + 76)
+        return doc.paragraph(y + 100, ["The text goes on after the table."])
+
+    from test_pdf_layout import _simple
+
+    (table,) = read_layout(load_source(_simple(tmp_path, body))).tables
+    assert [line.text.split("\t") for line in table.lines] == [
+        ["Agent", "Dose per Cycle (mg)"],
+        ["one", "1"],
+        ["two", "2"],
+    ]

@@ -443,8 +443,12 @@ def _float(rows, i, m, pages, tables, body_size):
     else:
         groups = _logical_rows(body_rows)
         if len(full) < 3 and groups:
-            # no rule under the header: its first row is the header
+            # no rule under the header: its first row is the header, and so are the bold
+            # rows right under it (a header wrapped over lines set apart like rows)
             header = [list(r.segs) for r in groups.pop(0)]
+            bold = all(s.bold for line in header for s in line)
+            while bold and len(groups) > 1 and all(s.bold for r in groups[0] for s in r.segs):
+                header += [list(r.segs) for r in groups.pop(0)]
     note: list[Segment] = []
     while (
         j < len(rows)
