@@ -471,3 +471,37 @@ def test_bold_header_over_two_lines_without_a_rule_under_it(tmp_path):
         ["one", "1"],
         ["two", "2"],
     ]
+
+
+def test_reference_numbers_set_flush_right(tmp_path):
+    doc = Doc(2)
+    doc.page(1)
+    y = doc.front()
+    doc.paragraph(y, ["Some text cites the works [1,9,10,11]."] + [FILLER] * 20)
+    doc.page(2)
+    doc.text(BODY_LEFT, 90, "2. Conclusions", style="B")
+    doc.paragraph(106, ["It works."] + [FILLER] * 5)
+    doc.text(36, 200, "References", style="B")
+    y = 220
+    doc.pdf.set_font("Times", "", 9)
+    for n in range(1, 12):
+        label = f"{n}."
+        # the numbers end at one edge: "9." starts right of "10."
+        doc.text(50 - doc.pdf.get_string_width(label), y, label, size=9)
+        doc.text(54, y, f"Author{n}, A. Paper number {n} with a title long enough to wrap", size=9)
+        doc.text(54, y + 11, "onto a second line.", size=9)
+        doc.text(130, y + 11, "J. Test.", size=9, style="I")
+        doc.text(165, y + 11, "2020", size=9, style="B")
+        doc.text(183.5, y + 11, ",", size=9)
+        doc.text(189, y + 11, f"{n}", size=9, style="I")
+        doc.pdf.set_font("Times", "I", 9)
+        doc.text(189.1 + doc.pdf.get_string_width(f"{n}"), y + 11, ", 1-2.", size=9)
+        doc.pdf.set_font("Times", "", 9)
+        y += 24
+    source = load_source(doc.save(tmp_path / "flush-2022-right.pdf"))
+    from tidyreview.references import extract as references
+
+    refs = references(source)["references"]
+    assert refs.ref_id.tolist() == list(range(1, 12))
+    assert refs.first_author_surname.tolist() == [f"Author{n}" for n in range(1, 12)]
+    assert refs.year.tolist() == [2020] * 11

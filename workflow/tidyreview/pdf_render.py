@@ -25,7 +25,7 @@ CONTINUED = re.compile(r"^Cont(?:inued)?\.?$", re.IGNORECASE)
 # "Received: 27 April 2021", "Publisher’s Note: ...": a labelled front/back-matter field.
 LABEL = re.compile(r"^(?:\*\s*)?[A-Z][\w’'/-]*(?: [\w’'/-]+){0,3}:(?:\s|$)")
 # "12. Surname, I.; ..." the start of a reference entry
-REFERENCE_START = re.compile(r"^\d+\.\s")
+REFERENCE_START = re.compile(r"^(\d+)\.\s")
 
 # A row starting like a marker of an affiliation ("1", "2", "*") or of a note on the
 # authors ("† These authors contributed equally", "‡ Current address") in the byline area.
@@ -591,7 +591,13 @@ def _references(rows: list[Row]) -> tuple[list[list[Segment]], list[list[Segment
                 back.append([])
             back[-1].extend(row.segs)
             continue
-        if REFERENCE_START.match(row.text) and row.x0 <= left + 2:
+        number = REFERENCE_START.match(row.text)
+        # numbers set flush left, or flush right ("9." further right than "10."): the
+        # next number in sequence near the left edge starts an entry too
+        if number and (
+            row.x0 <= left + 2
+            or (int(number[1]) == len(entries) + 1 and row.x0 < left + 1.5 * row.size)
+        ):
             entries.append([])
         if entries:
             entries[-1].extend(row.segs)
