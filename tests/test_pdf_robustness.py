@@ -505,3 +505,65 @@ def test_reference_numbers_set_flush_right(tmp_path):
     assert refs.ref_id.tolist() == list(range(1, 12))
     assert refs.first_author_surname.tolist() == [f"Author{n}" for n in range(1, 12)]
     assert refs.year.tolist() == [2020] * 11
+
+
+def test_earlier_layout_without_a_sidebar(tmp_path):
+    """The layout MDPI used before 2021: no sidebar; the dates on one line under the
+    affiliations; the body over the page's full width."""
+    doc = Doc(1)
+    doc.page(1)
+    doc.text(72, 130, "An Older Review Layout", size=18, style="B")
+    doc.text(72, 160, "Ann Author and Bob Writer *", size=10, style="B")
+    doc.text(72, 180, "Department of Tests, Example University, Town 12345, Country", size=8)
+    doc.text(72, 192, "* Correspondence: bob@example.org", size=8)
+    doc.text(
+        72, 210, "Received: 1 March 2019; Accepted: 2 April 2019; Published: 3 April 2019", size=8
+    )
+    doc.text(72, 235, "Abstract:", size=9, style="B")
+    doc.text(112, 235, "Older documents are read as well.", size=9)
+    doc.text(72, 253, "Keywords:", size=9, style="B")
+    doc.text(117, 253, "layout; history", size=9)
+    doc.text(72, 285, "1. Introduction", style="B")
+    y = 301
+    for k, line in enumerate(["The old layout starts here and it ends here."] + [FILLER] * 10):
+        doc.text(94 if k in (0, 1) else 72, y, line)
+        y += 12
+    doc.text(72, y + 10, "2. Conclusions", style="B")
+    doc.text(94, y + 26, "It works.")
+    tables = structure(load_source(doc.save(tmp_path / "older-2019-layout.pdf")))
+    row = tables["documents"].iloc[0]
+    assert row.title == "An Older Review Layout"
+    assert (str(row.received), str(row.accepted), str(row.published)) == (
+        "2019-03-01",
+        "2019-04-02",
+        "2019-04-03",
+    )
+    assert row.abstract == "Older documents are read as well."
+    assert tables["authors"].name.tolist() == ["Ann Author", "Bob Writer"]
+    assert tables["sections"].section_id.tolist() == ["1", "2"]
+    assert tables["paragraphs"].text.iloc[0] == "The old layout starts here and it ends here."
+
+
+def test_table_right_under_a_figure_caption_is_kept(tmp_path):
+    def body(doc, y):
+        y = doc.paragraph(y, ["A figure and a table follow."]) + 14
+        doc.text(200, y, "Figure 1.", size=9, style="B")
+        doc.text(240, y, "An image-less figure caption.", size=9)
+        y += 20
+        doc.text(250, y, "Table 1.", size=9, style="B")
+        doc.text(290, y, "A shaded table.", size=9)
+        doc.rule(BODY_LEFT, RIGHT, y + 8)
+        doc.pdf.set_fill_color(220, 220, 220)  # a shaded header: a drawn shape under it
+        doc.pdf.rect(BODY_LEFT, y + 10, RIGHT - BODY_LEFT, 16, style="F")
+        doc.text(180, y + 22, "Key", size=9, style="B")
+        doc.text(380, y + 22, "Value", size=9, style="B")
+        doc.text(180, y + 40, "one", size=9)
+        doc.text(380, y + 40, "1", size=9)
+        doc.rule(BODY_LEFT, RIGHT, y + 50)
+        return doc.paragraph(y + 80, ["The text goes on after the table."])
+
+    from test_pdf_layout import _simple
+
+    layout = read_layout(load_source(_simple(tmp_path, body)))
+    (table,) = layout.tables
+    assert [line.text.split("\t") for line in table.lines] == [["Key", "Value"], ["one", "1"]]

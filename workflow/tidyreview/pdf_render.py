@@ -233,9 +233,25 @@ def _front(path, rows: list[Row], body_size: float, body_left: float, w) -> int:
             blocks.append([])
         blocks[-1].extend(row.segs)
     for block in blocks:
-        w.line(block)
+        _dated_line(block, w)
     _sidebar(sidebar + later_sidebar, w)
     return start
+
+
+# "Received: 1 March 2019; Accepted: 2 April 2019; Published: 3 April 2019": the dates of
+# the earlier layout, on one line under the affiliations
+NEXT_DATE = re.compile(r";\s*(?=(?:Received|Revised|Accepted|Published|Available online):)")
+
+
+def _dated_line(block: list[Segment], w) -> None:
+    """Write the block as one line, or the dates printed on one line as one line each."""
+    text = " ".join(s.text for s in block)
+    if not text.startswith("Received:") or not NEXT_DATE.search(text):
+        w.line(block)
+        return
+    for field_text in NEXT_DATE.split(text):
+        w.write(field_text.strip(), block[0])
+        w.write("\n\n")
 
 
 def _sidebar(segs: list[Segment], w) -> None:

@@ -146,10 +146,17 @@ def _figure_text(page: Page, segs: list[Segment], body_size: float) -> set[int]:
         if region is None or (region[2] - region[0]) * (region[3] - region[1]) < 100:
             continue
         x0, top, x1, bottom = region[0] - body_size, region[1] - 2, region[2] + body_size, region[3]
-        for s in segs:
-            cx, cy = (s.x0 + s.x1) / 2, (s.top + s.bottom) / 2
-            if s is not caption and x0 <= cx <= x1 and top <= cy <= bottom:
-                drop.add(id(s))
+        inside = [
+            s
+            for s in segs
+            if s is not caption
+            and x0 <= (s.x0 + s.x1) / 2 <= x1
+            and top <= (s.top + s.bottom) / 2 <= bottom
+        ]
+        # a region holding another caption ("Table 2." under the figure's caption) is a
+        # table's rules, not a figure
+        if not any(CAPTION_OPENING.match(s.text) and s.chars[0].bold for s in inside):
+            drop.update(id(s) for s in inside)
     return drop
 
 
