@@ -510,7 +510,7 @@ def test_reference_numbers_set_flush_right(tmp_path):
 def test_earlier_layout_without_a_sidebar(tmp_path):
     """The layout MDPI used before 2021: no sidebar; the dates on one line under the
     affiliations; the body over the page's full width."""
-    doc = Doc(1)
+    doc = Doc(1, journal="Testing 2019, 7, 12; doi:10.0000/testing7010012")
     doc.page(1)
     doc.text(72, 130, "An Older Review Layout", size=18, style="B")
     doc.text(72, 160, "Ann Author and Bob Writer *", size=10, style="B")
@@ -539,6 +539,15 @@ def test_earlier_layout_without_a_sidebar(tmp_path):
         "2019-04-03",
     )
     assert row.abstract == "Older documents are read as well."
+    # no citation printed: the source line of the first page's running lines gives them
+    assert (row.journal, row.year, row.volume, row.article_number, row.doi) == (
+        "Testing",
+        2019,
+        "7",
+        "12",
+        "10.0000/testing7010012",
+    )
+    assert tables["authors"].affiliation.iloc[0].startswith("Department of Tests")
     assert tables["authors"].name.tolist() == ["Ann Author", "Bob Writer"]
     assert tables["sections"].section_id.tolist() == ["1", "2"]
     assert tables["paragraphs"].text.iloc[0] == "The old layout starts here and it ends here."

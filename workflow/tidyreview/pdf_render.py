@@ -177,7 +177,7 @@ def _is_subheading(rows: list[Row], i: int, para, body_size: float, body_left: f
     return nxt.page == row.page and _indent(nxt, body_left, body_size) and nxt.size >= body_size
 
 
-def _front(path, rows: list[Row], body_size: float, body_left: float, w) -> int:
+def _front(path, rows: list[Row], body_size: float, body_left: float, w, source_line) -> int:
     """Write the first page's front matter; return the index of the first body row."""
     page_rows = [r for r in rows if r.page == rows[0].page]
     biggest = max(r.size for r in page_rows)
@@ -234,7 +234,10 @@ def _front(path, rows: list[Row], body_size: float, body_left: float, w) -> int:
         blocks[-1].extend(row.segs)
     for block in blocks:
         _dated_line(block, w)
-    _sidebar(sidebar + later_sidebar, w)
+    side = sidebar + later_sidebar
+    if source_line and not any(s.text.startswith("Citation:") for s in side):
+        w.line(source_line)
+    _sidebar(side, w)
     return start
 
 
@@ -276,14 +279,16 @@ def _unbold_label(text: str) -> str:
     return re.sub(r"^\*\*([^*]+:)\*\*", r"\1", text)
 
 
-def render(path, pages, pages_segs, w, body_size: float, body_left: float) -> None:
-    """Write the whole document through writer `w`."""
+def render(path, pages, pages_segs, w, body_size: float, body_left: float, source_line=()) -> None:
+    """Write the whole document through writer `w` (with `source_line`, the first page's
+    running line naming the journal, volume and DOI, written in the front matter when no
+    `Citation:` is printed)."""
     segs = [s for page_segs in pages_segs for s in page_segs]
     if not segs:
         raise SourceFormatError(path, "the PDF has no text")
     first_page = segs[0].page
     rows = _rows(segs, lambda s: s.page == first_page and s.x1 < body_left - 2)
-    start = _front(path, rows, body_size, body_left, w)
+    start = _front(path, rows, body_size, body_left, w, list(source_line))
     body = [
         Row([s for s in r.segs if not (r.page == first_page and s.x1 < body_left - 2)])
         for r in rows[start:]

@@ -25,6 +25,10 @@ from .pdf_writer import Span, Writer, join_lines
 
 # A page number or "3 of 36" alone: part of a running header or footer.
 DIGITS = re.compile(r"\d+")
+# A journal source line: "Cancers 2019, 11, 1234; doi:10.3390/cancers11091234"
+SOURCE_LINE = re.compile(
+    r"^[A-Z][A-Za-z.&' -]*? (?:19|20)\d{2}, \d+, [\w-]+[;.,]? (?:doi: ?|https?://doi\.org/)10\."
+)
 # "Table 1." / "Figure 2." opening a caption
 CAPTION_OPENING = re.compile(r"^(?:Table|Figure)\s+\d+\.")
 # Hyphenated words as the document writes them within lines ("anti-tumor").
@@ -165,6 +169,9 @@ def read_pdf(path: str | Path) -> PdfText:
     pages = read_pages(path)
     pages_segs = [page_segments(p) for p in pages]
     dropped = _running_lines(pages_segs, pages)
+    # the earlier layout prints its source ("Cancers 2019, 11, 1234; doi:...") in the first
+    # page's running lines only: kept aside for the front matter
+    source_line = [s for s in pages_segs[0] if id(s) in dropped and SOURCE_LINE.match(s.text)][:1]
     pages_segs = [[s for s in segs if id(s) not in dropped] for segs in pages_segs]
     everything = [s for segs in pages_segs for s in segs]
     if not everything:
@@ -182,7 +189,7 @@ def read_pdf(path: str | Path) -> PdfText:
         pages_segs = [[s for s in segs if id(s) not in in_figures] for segs in pages_segs]
     words = {w.lower() for s in everything for w in WORDS.findall(s.text) if "-" in w}
     writer = Writer(words)
-    render(path, pages, pages_segs, writer, body_size, body_left)
+    render(path, pages, pages_segs, writer, body_size, body_left, source_line)
     text = writer.text()
     return PdfText(text=text, spans=writer.spans, n_pages=len(pages))
 
