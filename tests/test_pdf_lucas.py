@@ -6,6 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tidyreview import references, structure
@@ -201,6 +202,11 @@ def test_conference_and_wrapped_italic_hyphen(refs, pdf_source):
 
 def test_reference_volume_and_pages(refs):
     assert (refs.loc[4, "volume"], refs.loc[4, "pages"]) == ("26", "2198–2215")
+    # the DOI a [CrossRef] marker links to, written <https://doi.org/...> as in the text
+    assert refs.loc[4, "doi"] == "10.1021/acs.bioconjchem.5b00399"
+    assert refs.loc[16, "doi"] == "10.4049/jimmunol.170.6.3134"
+    assert refs.doi.notna().sum() == 248  # every entry with a [CrossRef] marker
+    assert pd.isna(refs.loc[42, "doi"])  # no marker, no DOI
     assert (refs.loc[16, "volume"], refs.loc[16, "pages"]) == ("170", "3134–3138")
 
 

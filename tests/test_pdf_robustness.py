@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from test_pdf_layout import BODY_LEFT, FILLER, FONT_DIR, INDENT, RIGHT, Doc
 
@@ -576,3 +577,32 @@ def test_table_right_under_a_figure_caption_is_kept(tmp_path):
     layout = read_layout(load_source(_simple(tmp_path, body)))
     (table,) = layout.tables
     assert [line.text.split("\t") for line in table.lines] == [["Key", "Value"], ["one", "1"]]
+
+
+def test_doi_linked_from_a_crossref_marker(tmp_path):
+    doc = Doc(2)
+    doc.page(1)
+    y = doc.front()
+    doc.paragraph(y, ["Some text cites a work [1,2]."] + [FILLER] * 20)
+    doc.page(2)
+    doc.text(BODY_LEFT, 90, "2. Conclusions", style="B")
+    doc.paragraph(106, ["It works."] + [FILLER] * 5)
+    doc.text(36, 200, "References", style="B")
+    for n, y in [(1, 220), (2, 234)]:
+        doc.text(36, y, f"{n}.", size=9)
+        doc.text(50, y, f"Author{n}, A. A paper.", size=9)
+        doc.text(140, y, "J. Test.", size=9, style="I")
+        doc.text(175, y, "2020", size=9, style="B")
+        doc.text(193.5, y, ",", size=9)
+        doc.text(199, y, "1", size=9, style="I")
+        doc.text(203.6, y, ", 1-2. [CrossRef]", size=9)
+    # only the first marker links its DOI (an annotation over the printed marker)
+    doc.pdf.link(228, 212, 40, 10, "http://doi.org/10.1000/linked.1")
+    source = load_source(doc.save(tmp_path / "linked-2022-doi.pdf"))
+    from tidyreview.references import extract as references
+
+    refs = references(source)["references"]
+    assert refs.doi.tolist()[0] == "10.1000/linked.1"
+    assert pd.isna(refs.doi.tolist()[1])
+    assert "[CrossRef]" not in source.text
+    assert "1-2. <https://doi.org/10.1000/linked.1>\n" in source.text

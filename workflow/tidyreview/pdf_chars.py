@@ -61,6 +61,8 @@ class Page:
     # drawn shapes other than rules (boxes, curves, bars): (x0, top, x1, bottom)
     shapes: list[tuple[float, float, float, float]] = field(default_factory=list)
     turned: int = 0  # 90 or 270: text set sideways, coordinates turned upright
+    # link annotations to web addresses: (x0, top, x1, bottom, address)
+    links: list[tuple[float, float, float, float, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -209,6 +211,26 @@ def _inside(x: float, y: float, rects: list[tuple]) -> bool:
     return any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in rects)
 
 
+def _links(pdf: pdfium.PdfDocument, page, height: float) -> list[tuple]:
+    """Return the page's links to web addresses as (x0, top, x1, bottom, address)."""
+    found = []
+    pos, link = ctypes.c_int(0), pdfium_c.FPDF_LINK()
+    rect = pdfium_c.FS_RECTF()
+    while pdfium_c.FPDFLink_Enumerate(page, ctypes.byref(pos), ctypes.byref(link)):
+        action = pdfium_c.FPDFLink_GetAction(link)
+        if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
+            continue
+        n = pdfium_c.FPDFAction_GetURIPath(pdf.raw, action, None, 0)
+        if n <= 1:
+            continue
+        buf = ctypes.create_string_buffer(n)
+        pdfium_c.FPDFAction_GetURIPath(pdf.raw, action, buf, n)
+        pdfium_c.FPDFLink_GetAnnotRect(link, ctypes.byref(rect))
+        top, bottom = height - max(rect.top, rect.bottom), height - min(rect.top, rect.bottom)
+        found.append((rect.left, top, rect.right, bottom, buf.value.decode("latin-1")))
+    return found
+
+
 def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
     """Return the visible characters of page `index` (0-based)."""
     page = pdf[index]
@@ -216,6 +238,7 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
     crop = page.get_cropbox()
     raw_page = page.raw
     in_figure, figures, rules, shapes, upright = _page_objects(raw_page)
+    links = _links(pdf, raw_page, height)
     # An object as large as the page (an embedded page, clipped to the figure it shows)
     # says nothing about where the figure is; its text is dropped through `in_figure`.
     page_area = width * height
@@ -296,7 +319,7 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
         )
     rules = [(x0, x1, height - y) for x0, x1, y in rules]
     shapes = [(x0, height - y1, x1, height - y0) for x0, y0, x1, y1 in shapes]
-    return Page(index + 1, width, height, chars, rules, shapes)
+    return Page(index + 1, width, height, chars, rules, shapes, links=links)
 
 
 def _quarter_turn(angle: float) -> int:

@@ -407,7 +407,7 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
         elif kind == "references":
             w.write("References\n\n")
             for entry in item:
-                w.line(entry, lambda s: s.markup(), links=True)
+                w.line(entry, lambda s: s.markup(), links=True, after=_linked_doi(entry, pages))
 
 
 def _float(rows, i, m, pages, tables, body_size):
@@ -597,6 +597,24 @@ def _write_table(table: _Table, w) -> None:
     w.write("\n")
     if table.note:
         w.line(table.note)
+
+
+# A DOI link: "http://doi.org/10.4049/jimmunol.1501780"
+DOI_LINK = re.compile(r"^https?://(?:dx\.)?doi\.org/(?P<doi>10\.\d{4,9}/\S+)$")
+
+
+def _linked_doi(entry: list[Segment], pages) -> str:
+    """Return "<https://doi.org/...>" for the DOI an entry links (its [CrossRef] marker)
+    without printing it, as the text rendering writes it; "" when it prints one or has none."""
+    if any("doi.org/" in s.text or "doi:" in s.text.lower() for s in entry):
+        return ""
+    for seg in entry:
+        for x0, top, x1, bottom, address in pages[seg.page - 1].links:
+            m = DOI_LINK.match(address.strip())
+            cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+            if m and seg.x0 - 2 <= cx <= seg.x1 + 2 and seg.top - 2 <= cy <= seg.bottom + 2:
+                return f"<https://doi.org/{m['doi']}>"
+    return ""
 
 
 def _references(rows: list[Row]) -> tuple[list[list[Segment]], list[list[Segment]]]:

@@ -64,9 +64,12 @@ class Writer:
         self.parts.append(text)
         self.length += len(text)
 
-    def line(self, segs: list[Segment], text_of=lambda s: s.text, links: bool = False) -> None:
+    def line(
+        self, segs: list[Segment], text_of=lambda s: s.text, links: bool = False, after: str = ""
+    ) -> None:
         """Write one output line joining `segs` (wrapped lines), then a blank line; with
-        `links`, printed links are written as <https://...> as in the text rendering."""
+        `links`, printed links are written as <https://...> as in the text rendering;
+        `after` (a linked address) is written after the line's text."""
         pieces: list[list] = []  # [text, segment or None]
         tail = ""
         for seg in segs:
@@ -92,6 +95,8 @@ class Writer:
             _mark_links(pieces)
         for text, seg in pieces:
             self.write(text, seg)
+        if after:
+            self.write(" " + after)
         self.write("\n\n")
 
     def drop_last_char(self) -> None:
