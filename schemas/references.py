@@ -32,7 +32,15 @@ from .base import (
     trial_id_field,
 )
 
-PUB_TYPES = ["journal_article", "book_chapter", "book", "web_page", "registry_record", "other"]
+PUB_TYPES = [
+    "journal_article",
+    "book_chapter",
+    "book",
+    "web_page",
+    "registry_record",
+    "conference_paper",
+    "other",
+]
 # A citation marker as printed: "[17,18]", "[22–25]", "[81,86–88]"
 MARKER_PATTERN = r"^\[\s*\d+(\s*[–—-]\s*\d+)?(\s*[,;]\s*\d+(\s*[–—-]\s*\d+)?)*\s*\]$"
 
@@ -112,7 +120,7 @@ class References(TidyModel):
     )
     pub_type: Series[Str] = pa.Field(
         isin=PUB_TYPES,
-        description="journal_article, book_chapter, book (a whole book or report, its title in italics), web_page, registry_record (a trial registry page) or other (not parsed).",
+        description="journal_article, book_chapter, book (a whole book or report, its title in italics), web_page, registry_record (a trial registry page), conference_paper (In Proceedings of a meeting: its name in journal, its place in publisher_place), patent (its number in note), thesis (its kind in note, the university in publisher) or other (not parsed).",
     )
     n_citing_markers: Series[Int32] = pa.Field(
         ge=0,

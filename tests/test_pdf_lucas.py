@@ -6,6 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tidyreview import references, structure
@@ -169,6 +170,8 @@ def test_book_chapter_and_web_page_references(refs):
     assert (chapter.volume, chapter.pages) == ("1045", "51–70")
     web = refs.loc[81]  # a printed link (as printed: "trialevaluating-rovat")
     assert web.pub_type == "web_page"
+    assert web.title == "Phase III Trial Evaluating Rova-T in Small Cell Lung Cancer Put on Hold"
+    assert (web.publisher, web.year) == ("Targeted Oncology", 2018)  # the site, then the year
     assert web.url == (
         "https://www.targetedonc.com/news/phase-iii-trialevaluating-rovat-in-small-cell-lung-"
         "cancer-put-on-hold"
@@ -176,8 +179,34 @@ def test_book_chapter_and_web_page_references(refs):
     assert str(web.accessed) == "2021-01-10"
 
 
+def test_conference_and_wrapped_italic_hyphen(refs, pdf_source):
+    meeting = refs.loc[143]  # "... In Proceedings of the 30th EORTC-NCI-AACR Symposium, ..."
+    assert (meeting.pub_type, meeting.year, meeting.publisher_place) == (
+        "conference_paper",
+        2018,
+        "Dublin, Ireland",
+    )
+    assert meeting.journal == "Proceedings of the 30th EORTC-NCI-AACR Symposium"
+    # the italic book title wrapped after "Antibody-": the hyphen joins, no space
+    assert refs.loc[208, "journal"] == "Innovations for Next-Generation Antibody-Drug Conjugates"
+    flags = references.extract(pdf_source)["quality_flags"]
+    assert "reference_unparsed" not in set(flags.check)
+    # "Hickok, J.R.; Thomas, D.D. Nitric oxide and ...": Thomas is the surname ("oxide ..."
+    # cannot open a title), not a given name split from "Nitric"
+    assert "reference_author_split" not in set(flags.check)
+    assert list(refs.loc[219, "authors_normalized"]) == ["Hickok, J.R.", "Thomas, D.D."]
+    # "BioAtla LLC. *Title*; ...": a company as author, not a Vancouver "BioAtla, L.L.C."
+    assert list(refs.loc[248, "authors_normalized"]) == ["BioAtla LLC"]
+    assert "reference_author_format" not in set(flags.check)
+
+
 def test_reference_volume_and_pages(refs):
     assert (refs.loc[4, "volume"], refs.loc[4, "pages"]) == ("26", "2198–2215")
+    # the DOI a [CrossRef] marker links to, written <https://doi.org/...> as in the text
+    assert refs.loc[4, "doi"] == "10.1021/acs.bioconjchem.5b00399"
+    assert refs.loc[16, "doi"] == "10.4049/jimmunol.170.6.3134"
+    assert refs.doi.notna().sum() == 248  # every entry with a [CrossRef] marker
+    assert pd.isna(refs.loc[42, "doi"])  # no marker, no DOI
     assert (refs.loc[16, "volume"], refs.loc[16, "pages"]) == ("170", "3134–3138")
 
 

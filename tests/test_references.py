@@ -94,6 +94,74 @@ def test_book_chapter():
     )
 
 
+def test_conference_paper():
+    p = parse_entry(
+        "Doe, J.; Roe, R. (Eds.) A poster on things. In Proceedings of the 30th Example "
+        "Symposium, Dublin, Ireland, 13–16 December 2018."
+    )
+    assert p.pub_type == "conference_paper"
+    assert (p.authors, p.title, p.journal, p.year, p.publisher_place) == (
+        ["Doe, J.", "Roe, R."],
+        "A poster on things",  # "(Eds.)" is not the title's
+        "Proceedings of the 30th Example Symposium",
+        2018,
+        "Dublin, Ireland",
+    )
+    assert not [d for d in p.doubts if d.check == "reference_unparsed"]
+    q = parse_entry(
+        "Smith, J. A talk. In Proceedings of the Annual Meeting of the AACR, San Diego, CA, "
+        "USA, 1–5 April 2019; pp. 12–14."
+    )
+    assert (q.journal, q.publisher_place, q.year, q.pages) == (
+        "Proceedings of the Annual Meeting of the AACR",
+        "San Diego, CA, USA",
+        2019,
+        "12–14",
+    )
+
+
+@pytest.mark.parametrize(
+    "entry, pub_type, fields",
+    [
+        (
+            "Smith, J.; Doe, A. A paper. *J. Test.* **2020**, *12*, 1–10. doi:10.1000/xyz.123.",
+            "journal_article",
+            {"doi": "10.1000/xyz.123", "pages": "1–10", "title": "A paper"},
+        ),
+        (
+            "Smith, J. A paper in press. *J. Test.* **2023**, in press.",
+            "journal_article",
+            {"journal": "J. Test.", "year": 2023, "note": "in press"},
+        ),
+        (
+            "Smith, J.; Doe, A. Antibody Conjugates and Uses Thereof. U.S. Patent 9,234,567, "
+            "1 January 2016.",
+            "patent",
+            {
+                "note": "U.S. Patent 9,234,567",
+                "year": 2016,
+                "title": "Antibody Conjugates and Uses Thereof",
+            },
+        ),
+        (
+            "Smith, J. Antibody Conjugates. WO2016123456A1, 4 August 2016.",
+            "patent",
+            {"note": "WO2016123456A1", "year": 2016},
+        ),
+        (
+            "Smith, J. Studies of Things. Ph.D. Thesis, University of Test, Town, Country, 2019.",
+            "thesis",
+            {"publisher": "University of Test", "publisher_place": "Town, Country", "year": 2019},
+        ),
+    ],
+)
+def test_other_kinds_of_entries(entry, pub_type, fields):
+    p = parse_entry(entry)
+    assert p.pub_type == pub_type
+    assert {k: getattr(p, k) for k in fields} == fields
+    assert not [d for d in p.doubts if d.check.startswith("reference_unparsed")]
+
+
 def test_registry_record_without_authors():
     p = parse_entry(
         "A Trial of X in Y. Available online: <https://clinicaltrials.gov/ct2/show/NCT01234567"

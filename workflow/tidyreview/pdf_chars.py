@@ -10,7 +10,9 @@ dropped. Coordinates are PDF points with the origin at the top-left of the page
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
+import math
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -56,6 +58,11 @@ class Page:
     height: float
     chars: list[Char]
     rules: list[tuple[float, float, float]]  # horizontal lines: (x0, x1, y from top)
+    # drawn shapes other than rules (boxes, curves, bars): (x0, top, x1, bottom)
+    shapes: list[tuple[float, float, float, float]] = field(default_factory=list)
+    turned: int = 0  # 90 or 270: text set sideways, coordinates turned upright
+    # link annotations to web addresses: (x0, top, x1, bottom, address)
+    links: list[tuple[float, float, float, float, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -156,11 +163,14 @@ def _clipped_bounds(obj) -> tuple[float, float, float, float]:
     return max(x0, min(xs)), max(y0, min(ys)), min(x1, max(xs)), min(y1, max(ys))
 
 
-def _page_objects(page) -> tuple[set[int], list[tuple], list[tuple]]:
-    """Return (text objects inside figures, figure rectangles, horizontal rule segments)."""
+def _page_objects(page) -> tuple[set[int], list[tuple], list[tuple], list[tuple], list[tuple]]:
+    """Return (text objects inside figures, figure rectangles, horizontal rule segments,
+    other drawn shapes, vertical rule segments)."""
     in_figure: set[int] = set()
     figures: list[tuple] = []
     rules: list[tuple] = []
+    shapes: list[tuple] = []
+    upright: list[tuple] = []
     own_text = 0
 
     def collect_form(form) -> None:
@@ -186,14 +196,39 @@ def _page_objects(page) -> tuple[set[int], list[tuple], list[tuple]]:
             x0, y0, x1, y1 = _bounds(obj)
             if y1 - y0 < 3.5 and x1 - x0 > 20:  # a rule, stroked or a thin filled box
                 rules.append((x0, x1, (y0 + y1) / 2))
+            elif x1 - x0 < 3.5 and y1 - y0 > 20:  # upright: a rule of a page turned sideways
+                shapes.append((x0, y0, x1, y1))
+                upright.append(((x0 + x1) / 2, y0, y1))
+            elif x1 - x0 > 0.5 or y1 - y0 > 0.5:
+                shapes.append((x0, y0, x1, y1))
     if not own_text:
         # All the page's text is inside form XObjects: the form is the page, not a figure.
         in_figure = set()
-    return in_figure, figures, rules
+    return in_figure, figures, rules, shapes, upright
 
 
 def _inside(x: float, y: float, rects: list[tuple]) -> bool:
     return any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in rects)
+
+
+def _links(pdf: pdfium.PdfDocument, page, height: float) -> list[tuple]:
+    """Return the page's links to web addresses as (x0, top, x1, bottom, address)."""
+    found = []
+    pos, link = ctypes.c_int(0), pdfium_c.FPDF_LINK()
+    rect = pdfium_c.FS_RECTF()
+    while pdfium_c.FPDFLink_Enumerate(page, ctypes.byref(pos), ctypes.byref(link)):
+        action = pdfium_c.FPDFLink_GetAction(link)
+        if not action or pdfium_c.FPDFAction_GetType(action) != pdfium_c.PDFACTION_URI:
+            continue
+        n = pdfium_c.FPDFAction_GetURIPath(pdf.raw, action, None, 0)
+        if n <= 1:
+            continue
+        buf = ctypes.create_string_buffer(n)
+        pdfium_c.FPDFAction_GetURIPath(pdf.raw, action, buf, n)
+        pdfium_c.FPDFLink_GetAnnotRect(link, ctypes.byref(rect))
+        top, bottom = height - max(rect.top, rect.bottom), height - min(rect.top, rect.bottom)
+        found.append((rect.left, top, rect.right, bottom, buf.value.decode("latin-1")))
+    return found
 
 
 def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
@@ -202,7 +237,8 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
     width, height = page.get_size()
     crop = page.get_cropbox()
     raw_page = page.raw
-    in_figure, figures, rules = _page_objects(raw_page)
+    in_figure, figures, rules, shapes, upright = _page_objects(raw_page)
+    links = _links(pdf, raw_page, height)
     # An object as large as the page (an embedded page, clipped to the figure it shows)
     # says nothing about where the figure is; its text is dropped through `in_figure`.
     page_area = width * height
@@ -221,6 +257,8 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
     rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
     loose_box, origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
     space = False
+    raw: list[tuple] = []
+    turns: Counter = Counter()
     for i, code in enumerate(codes):
         if code == 0x02:  # pdfium marks a hyphen it takes for a line-end break
             code = 0x2D
@@ -240,7 +278,8 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
             if address not in in_figure and _visible(obj):
                 style = _font_style(obj, fonts)
                 size = round(pdfium_c.FPDFText_GetFontSize(tp, i), 1)
-                shown = (style.bold, style.italic, size)
+                turn = _quarter_turn(pdfium_c.FPDFText_GetCharAngle(tp, i))
+                shown = (style.bold, style.italic, size, turn)
             objects[address] = shown
         if shown is None:
             continue
@@ -253,25 +292,65 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
         if figures and _inside(cx, cy, figures):
             continue
         text = chr(code)
+        raw.append((text, x0, rect.bottom, x1, rect.top, ox.value, oy.value, shown, space))
+        turns[shown[3]] += 1
+        space = False
+    textpage.close()
+    page.close()
+    turn = max(turns, key=turns.get) if turns else 0
+    if turn:
+        return _turned_page(index + 1, width, height, raw, turn, upright)
+    for text, x0, y0, x1, y1, _, base, shown, space in raw:
+        if shown[3]:
+            continue  # a sideways label (an axis title) on an upright page
         chars.append(
             Char(
                 LIGATURES.get(text, text),
                 x0,
-                height - rect.top,
+                height - y1,
                 x1,
-                height - rect.bottom,
-                height - oy.value,
+                height - y0,
+                height - base,
                 shown[2],
                 shown[0],
                 shown[1],
                 space,
             )
         )
-        space = False
-    textpage.close()
-    page.close()
     rules = [(x0, x1, height - y) for x0, x1, y in rules]
-    return Page(index + 1, width, height, chars, rules)
+    shapes = [(x0, height - y1, x1, height - y0) for x0, y0, x1, y1 in shapes]
+    return Page(index + 1, width, height, chars, rules, shapes, links=links)
+
+
+def _quarter_turn(angle: float) -> int:
+    """Return 0, 90 or 270 for a character's angle (radians): upright, or read downwards
+    (turned clockwise) or upwards (turned counterclockwise) on a page set sideways."""
+    degrees = round(math.degrees(angle)) % 360
+    if abs(degrees - 90) < 10:
+        return 90
+    if abs(degrees - 270) < 10:
+        return 270
+    return 0
+
+
+def _turned_page(number, width, height, raw, turn, upright) -> Page:
+    """Return a page whose text is set sideways (a landscape table on a portrait page) as
+    the page turned upright: coordinates rotated so lines run left to right. Upright
+    characters on it (its running header and page number) are left out."""
+    chars = []
+    for text, x0, y0, x1, y1, bx, _, shown, space in raw:
+        if shown[3] != turn:
+            continue
+        if turn == 270:  # read upwards: along +y, the next line to the right (+x)
+            box = (y0, x0, y1, x1, bx)
+        else:  # read downwards: along -y, the next line to the left (-x)
+            box = (height - y1, width - x1, height - y0, width - x0, width - bx)
+        chars.append(Char(LIGATURES.get(text, text), *box, shown[2], shown[0], shown[1], space))
+    if turn == 270:
+        rules = [(y0, y1, x) for x, y0, y1 in upright]
+    else:
+        rules = [(height - y1, height - y0, width - x) for x, y0, y1 in upright]
+    return Page(number, height, width, chars, rules, turned=turn)
 
 
 def read_pages(path: str | Path) -> list[Page]:

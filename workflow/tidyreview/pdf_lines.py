@@ -32,6 +32,12 @@ SPACING_ACCENTS = {
     "\u02d8": "\u0306",  # breve
     "\u02dd": "\u030b",  # double acute
 }
+# Raised marks pointing to a table's footnotes ("a", "b", "*", "†"), and the superscript
+# letters a raised letter is written as in a table cell.
+FOOTNOTE_MARKS = "abcdefghijklmnoprstuvwxyz*†‡§¶#"
+SUPERSCRIPT_LETTERS = dict(
+    zip("abcdefghijklmnoprstuvwxyz,", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ,", strict=True)
+)
 # A character smaller than this share of its row's size, raised, is a superscript.
 SUPERSCRIPT_SIZE = 0.85
 
@@ -65,6 +71,31 @@ class Segment:
             run.append(ch.text)
         if run:
             out.append(_wrap("".join(run), style))
+        return re.sub(r"\s+", " ", "".join(out)).strip()
+
+    def cell_text(self) -> str:
+        """Return the text with footnote marks raised after a word ("Drug A" + raised "a")
+        written as superscript letters attached to it ("Drug Aᵃ"), so the word stays whole
+        and the mark stays visible; other raised characters (exponents) are plain text."""
+        marks = [
+            sup and c.text in FOOTNOTE_MARKS and k > 0 and not self.superscript[k - 1]
+            for k, (c, sup) in enumerate(zip(self.chars, self.superscript, strict=True))
+        ]
+        # a mark may be a run: "a,b"
+        for k in range(1, len(marks)):
+            if self.superscript[k] and marks[k - 1] and self.chars[k].text in FOOTNOTE_MARKS + ",":
+                marks[k] = True
+        if not any(marks):
+            return self.text
+        out: list[str] = []
+        previous = None
+        for k, ch in enumerate(self.chars):
+            gap = ch.x0 - previous.x1 if previous is not None else 0
+            spaced = ch.space_before or gap > WORD_GAP * max(self.size, 1)
+            if previous is not None and spaced and not marks[k]:
+                out.append(" ")
+            out.append(SUPERSCRIPT_LETTERS.get(ch.text, ch.text) if marks[k] else ch.text)
+            previous = ch
         return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
@@ -147,6 +178,14 @@ def page_segments(page: Page) -> list[Segment]:
                 final[-1] = prev + row
                 previous_size = size
                 continue
+            # a subscript: smaller characters lowered by less than half a line ("IC" + "50")
+            if (
+                size < SUPERSCRIPT_SIZE * previous_size
+                and 0 < base - prev[-1].baseline < 0.5 * previous_size
+                and _hangs_on(row, prev, 0.3 * previous_size)
+            ):
+                final[-1] = prev + row
+                continue
         final.append(row)
         previous_size = size
     segments: list[Segment] = []
@@ -165,6 +204,22 @@ def page_segments(page: Page) -> list[Segment]:
         segments.append(_segment(page.number, run, superscripts))
     segments.sort(key=lambda s: (round(s.baseline), s.x0))
     return segments
+
+
+def _hangs_on(row: list[Char], prev: list[Char], gap: float) -> bool:
+    """Return whether every character of `row` follows right after one of `prev` or of
+    its own run (a subscript written on after a letter), not off beside the line."""
+    ends = [c.x1 for c in prev]
+    run_end, run = None, 0
+    for ch in sorted(row, key=lambda c: c.x0):
+        if run_end is not None and -0.5 <= ch.x0 - run_end < gap and run < 8:
+            run += 1  # the run goes on: "50" after "5"
+        elif any(-0.5 <= ch.x0 - e < gap for e in ends):
+            run = 1  # a run starts right after a letter of the line
+        else:
+            return False
+        run_end = ch.x1
+    return True
 
 
 def _attach_accents(row: list[Char]) -> list[Char]:

@@ -25,10 +25,11 @@ CONTINUED = re.compile(r"^Cont(?:inued)?\.?$", re.IGNORECASE)
 # "Received: 27 April 2021", "Publisher’s Note: ...": a labelled front/back-matter field.
 LABEL = re.compile(r"^(?:\*\s*)?[A-Z][\w’'/-]*(?: [\w’'/-]+){0,3}:(?:\s|$)")
 # "12. Surname, I.; ..." the start of a reference entry
-REFERENCE_START = re.compile(r"^\d+\.\s")
+REFERENCE_START = re.compile(r"^(\d+)\.\s")
 
-# A row starting like a marker of an affiliation ("1", "2", "*") in the byline area.
-MARKER = re.compile(r"^(?:\d{1,2}|\*)$")
+# A row starting like a marker of an affiliation ("1", "2", "*") or of a note on the
+# authors ("† These authors contributed equally", "‡ Current address") in the byline area.
+MARKER = re.compile(r"^(?:\d{1,2}|[*†‡§¶#])$|^[†‡§¶#]")
 
 
 @dataclass
@@ -73,17 +74,25 @@ class _Table:
     pieces: list[tuple[list[list[Segment]], list[list[Row]]]] = field(default_factory=list)
 
 
-def _rows(segs: list[Segment]) -> list[Row]:
+def _rows(segs: list[Segment], side=lambda seg: False) -> list[Row]:
+    """Group segments into rows by baseline; a segment `side` says is in the first page's
+    sidebar never shares a row with the main column (their baselines may meet by chance)."""
     rows: list[Row] = []
+    last: dict[bool, Row] = {}
     for seg in segs:
+        key = side(seg)
+        row = last.get(key)
         if (
-            rows
-            and rows[-1].page == seg.page
-            and abs(rows[-1].segs[0].baseline - seg.baseline) < 1.5
+            row is not None
+            and any(row is r for r in rows[-2:])
+            and row.page == seg.page
+            and abs(row.segs[0].baseline - seg.baseline) < 1.5
         ):
-            rows[-1].segs.append(seg)
+            row.segs.append(seg)
         else:
-            rows.append(Row([seg]))
+            row = Row([seg])
+            rows.append(row)
+            last[key] = row
     for row in rows:
         row.segs.sort(key=lambda s: s.x0)
     return rows
@@ -124,7 +133,51 @@ def _is_plain_heading(rows: list[Row], i: int, body_size: float, body_left: floa
     return before_done and _indent(rows[i + 1], body_left, body_size)
 
 
-def _front(path, rows: list[Row], body_size: float, body_left: float, w) -> int:
+# A list item's bullet: "• Text", "▪ Text" (the bullet alone or before a space)
+BULLET = re.compile(r"^[•●▪◦■➢►–]\s")
+
+
+def _hang(row: Row) -> float:
+    """Return where the text after a list item's bullet starts."""
+    chars = [c for s in row.segs for c in s.chars]
+    return chars[1].x0 if len(chars) > 1 else row.x0
+
+
+def _footnote_tops(rows: list[Row], pages, body_size: float) -> dict[int, float]:
+    """Return, per page, where its footnotes start: below a short rule in the page's lower
+    part with only type smaller than the body under it."""
+    tops: dict[int, float] = {}
+    for page in pages:
+        short = [
+            r for r in page.rules if r[1] - r[0] < 0.3 * page.width and r[2] > 0.6 * page.height
+        ]
+        if not short:
+            continue
+        y = min(r[2] for r in short)
+        under = [r for r in rows if r.page == page.number and r.top > y]
+        if under and all(r.size < body_size for r in under):
+            tops[page.number] = y
+    return tops
+
+
+def _is_subheading(rows: list[Row], i: int, para, body_size: float, body_left: float) -> bool:
+    """An unnumbered subheading: one short line all in italic or all in bold, at the margin,
+    after a finished paragraph (or a heading) and before an indented paragraph."""
+    row = rows[i]
+    styled = all(c.italic for s in row.segs for c in s.chars) or all(
+        c.bold for s in row.segs for c in s.chars
+    )
+    if not styled or row.size < 0.95 * body_size or len(row.text) > 120 or i + 1 >= len(rows):
+        return False
+    if _indent(row, body_left, body_size) or row.text.rstrip().endswith((".", ",", ";")):
+        return False
+    if para is not None and not para[-1].text.rstrip().endswith((".", ":", "?", "!")):
+        return False
+    nxt = rows[i + 1]
+    return nxt.page == row.page and _indent(nxt, body_left, body_size) and nxt.size >= body_size
+
+
+def _front(path, rows: list[Row], body_size: float, body_left: float, w, source_line) -> int:
     """Write the first page's front matter; return the index of the first body row."""
     page_rows = [r for r in rows if r.page == rows[0].page]
     biggest = max(r.size for r in page_rows)
@@ -180,9 +233,28 @@ def _front(path, rows: list[Row], body_size: float, body_left: float, w) -> int:
             blocks.append([])
         blocks[-1].extend(row.segs)
     for block in blocks:
-        w.line(block)
-    _sidebar(sidebar + later_sidebar, w)
+        _dated_line(block, w)
+    side = sidebar + later_sidebar
+    if source_line and not any(s.text.startswith("Citation:") for s in side):
+        w.line(source_line)
+    _sidebar(side, w)
     return start
+
+
+# "Received: 1 March 2019; Accepted: 2 April 2019; Published: 3 April 2019": the dates of
+# the earlier layout, on one line under the affiliations
+NEXT_DATE = re.compile(r";\s*(?=(?:Received|Revised|Accepted|Published|Available online):)")
+
+
+def _dated_line(block: list[Segment], w) -> None:
+    """Write the block as one line, or the dates printed on one line as one line each."""
+    text = " ".join(s.text for s in block)
+    if not text.startswith("Received:") or not NEXT_DATE.search(text):
+        w.line(block)
+        return
+    for field_text in NEXT_DATE.split(text):
+        w.write(field_text.strip(), block[0])
+        w.write("\n\n")
 
 
 def _sidebar(segs: list[Segment], w) -> None:
@@ -207,13 +279,16 @@ def _unbold_label(text: str) -> str:
     return re.sub(r"^\*\*([^*]+:)\*\*", r"\1", text)
 
 
-def render(path, pages, pages_segs, w, body_size: float, body_left: float) -> None:
-    """Write the whole document through writer `w`."""
-    rows = _rows([s for segs in pages_segs for s in segs])
-    if not rows:
+def render(path, pages, pages_segs, w, body_size: float, body_left: float, source_line=()) -> None:
+    """Write the whole document through writer `w` (with `source_line`, the first page's
+    running line naming the journal, volume and DOI, written in the front matter when no
+    `Citation:` is printed)."""
+    segs = [s for page_segs in pages_segs for s in page_segs]
+    if not segs:
         raise SourceFormatError(path, "the PDF has no text")
-    start = _front(path, rows, body_size, body_left, w)
-    first_page = rows[0].page
+    first_page = segs[0].page
+    rows = _rows(segs, lambda s: s.page == first_page and s.x1 < body_left - 2)
+    start = _front(path, rows, body_size, body_left, w, list(source_line))
     body = [
         Row([s for s in r.segs if not (r.page == first_page and s.x1 < body_left - 2)])
         for r in rows[start:]
@@ -231,6 +306,8 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
     deferred: list[tuple[str, object]] = []
     para: list[Segment] | None = None
     tables: dict[int, _Table] = {}
+    notes_top = _footnote_tops(rows, pages, body_size)
+    hang: float | None = None  # where the wrapped lines of the current list item start
     i = 0
 
     def close() -> None:
@@ -270,6 +347,25 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
             if item is not None:
                 (deferred if para is not None else items).append(item)
             continue
+        if row.page in notes_top and row.top > notes_top[row.page]:
+            # a footnote under the short rule at the page's foot: its own line, after the
+            # paragraph it interrupts (which runs on over the page break)
+            segs = list(row.segs)
+            while (
+                i + 1 < len(rows)
+                and rows[i + 1].page == row.page
+                and not MARKER.match(rows[i + 1].segs[0].text)
+            ):
+                i += 1
+                segs.extend(rows[i].segs)
+            (deferred if para is not None else items).append(("line", segs))
+            i += 1
+            continue
+        if _is_subheading(rows, i, para, body_size, body_left):
+            close()
+            items.append(("line", list(row.segs)))
+            i += 1
+            continue
         first = row.segs[0]
         if LABEL.match(row.text) and first.chars[0].bold and row.size < body_size:
             close()
@@ -285,11 +381,20 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
             items.append(("line", segs))
             i += 1
             continue
-        new = para is None or _indent(row, body_left, body_size) or row.size < 0.9 * body_size
+        bullet = BULLET.match(row.text)
+        # the wrapped lines of a list item hang under its text, not under its bullet
+        hanging = hang is not None and para is not None and abs(row.x0 - hang) < 2
+        new = (
+            para is None
+            or bullet is not None
+            or (_indent(row, body_left, body_size) and not hanging)
+            or row.size < 0.9 * body_size
+        )
         if new:
             close()
             para = list(row.segs)
             items.append(("line", para))
+            hang = _hang(row) if bullet else None
         else:
             para.extend(row.segs)
         i += 1
@@ -302,7 +407,7 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
         elif kind == "references":
             w.write("References\n\n")
             for entry in item:
-                w.line(entry, lambda s: s.markup(), links=True)
+                w.line(entry, lambda s: s.markup(), links=True, after=_linked_doi(entry, pages))
 
 
 def _float(rows, i, m, pages, tables, body_size):
@@ -359,8 +464,12 @@ def _float(rows, i, m, pages, tables, body_size):
     else:
         groups = _logical_rows(body_rows)
         if len(full) < 3 and groups:
-            # no rule under the header: its first row is the header
+            # no rule under the header: its first row is the header, and so are the bold
+            # rows right under it (a header wrapped over lines set apart like rows)
             header = [list(r.segs) for r in groups.pop(0)]
+            bold = all(s.bold for line in header for s in line)
+            while bold and len(groups) > 1 and all(s.bold for r in groups[0] for s in r.segs):
+                header += [list(r.segs) for r in groups.pop(0)]
     note: list[Segment] = []
     while (
         j < len(rows)
@@ -373,6 +482,14 @@ def _float(rows, i, m, pages, tables, body_size):
         j += 1
     rest = CAPTION_START.match(" ".join(s.text for s in caption))["rest"]
     continued = number in tables and CONTINUED.match(rest.strip())
+    if continued and len(full) < 3 and header:
+        # a continuation page without a rule under a header: its first row is dropped
+        # only when it repeats the table's header, else it is the next data row
+        def words(lines):
+            return " ".join(s.text for line in lines for s in line).split()
+
+        if words(header) != words(tables[number].header):
+            groups.insert(0, [Row(line) for line in header])
     if continued:
         tables[number].pieces.append(([], groups))
         tables[number].note.extend(note)
@@ -419,13 +536,14 @@ def _write_cells(cells: list[list[Segment]], w) -> None:
         tail = ""
         for seg in cell:
             if tail:
-                joiner = join_lines(tail, seg.text, w.words)
+                joiner = join_lines(tail, seg.cell_text(), w.words)
                 if joiner == "-DROP":
                     w.drop_last_char()
                     joiner = ""
                 w.write(joiner)
-            w.write(seg.text, seg)
-            tail = seg.text
+            text = seg.cell_text()
+            w.write(text, seg)
+            tail = text
     w.write("\n")
 
 
@@ -439,7 +557,11 @@ def _group_extent(seg: Segment, rules) -> Segment:
 
 def _write_table(table: _Table, w) -> None:
     w.line(table.caption)
-    body_segs = [s for _, rows in table.pieces for g in rows for r in g for s in r.segs]
+    groups = [g for _, rows in table.pieces for g in rows]
+    # a row of one segment (a group label, often centred over the table) says nothing
+    # about the columns: they come from the rows of several cells when there are any
+    several = [g for g in groups if sum(len(r.segs) for r in g) > 1]
+    body_segs = [s for g in (several or groups) for r in g for s in r.segs]
     columns = _columns(body_segs)
     n = len(columns)
     header_segs = [s for line in table.header for s in line]
@@ -460,13 +582,39 @@ def _write_table(table: _Table, w) -> None:
     for _, groups in table.pieces:
         for group in groups:
             cells: list[list[Segment]] = [[] for _ in range(n)]
-            for seg in sorted((s for r in group for s in r.segs), key=lambda s: (s.top, s.x0)):
+            segs = [s for r in group for s in r.segs]
+            for seg in sorted(segs, key=lambda s: (s.top, s.x0)):
                 cols = _column_of(seg, columns)
-                cells[cols[0] if cols else 0].append(seg)
+                # a lone segment over several columns, or wider than its column (centred
+                # over the gaps), labels a group: its first cell
+                group_label = len(segs) == 1 and (
+                    len(cols) != 1
+                    or seg.x0 < columns[cols[0]][0] - 2
+                    or seg.x1 > columns[cols[0]][1] + 2
+                )
+                cells[0 if group_label or not cols else cols[0]].append(seg)
             _write_cells(cells, w)
     w.write("\n")
     if table.note:
         w.line(table.note)
+
+
+# A DOI link: "http://doi.org/10.4049/jimmunol.1501780"
+DOI_LINK = re.compile(r"^https?://(?:dx\.)?doi\.org/(?P<doi>10\.\d{4,9}/\S+)$")
+
+
+def _linked_doi(entry: list[Segment], pages) -> str:
+    """Return "<https://doi.org/...>" for the DOI an entry links (its [CrossRef] marker)
+    without printing it, as the text rendering writes it; "" when it prints one or has none."""
+    if any("doi.org/" in s.text or "doi:" in s.text.lower() for s in entry):
+        return ""
+    for seg in entry:
+        for x0, top, x1, bottom, address in pages[seg.page - 1].links:
+            m = DOI_LINK.match(address.strip())
+            cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+            if m and seg.x0 - 2 <= cx <= seg.x1 + 2 and seg.top - 2 <= cy <= seg.bottom + 2:
+                return f"<https://doi.org/{m['doi']}>"
+    return ""
 
 
 def _references(rows: list[Row]) -> tuple[list[list[Segment]], list[list[Segment]]]:
@@ -482,7 +630,13 @@ def _references(rows: list[Row]) -> tuple[list[list[Segment]], list[list[Segment
                 back.append([])
             back[-1].extend(row.segs)
             continue
-        if REFERENCE_START.match(row.text) and row.x0 <= left + 2:
+        number = REFERENCE_START.match(row.text)
+        # numbers set flush left, or flush right ("9." further right than "10."): the
+        # next number in sequence near the left edge starts an entry too
+        if number and (
+            row.x0 <= left + 2
+            or (int(number[1]) == len(entries) + 1 and row.x0 < left + 1.5 * row.size)
+        ):
             entries.append([])
         if entries:
             entries[-1].extend(row.segs)

@@ -64,23 +64,28 @@ class Writer:
         self.parts.append(text)
         self.length += len(text)
 
-    def line(self, segs: list[Segment], text_of=lambda s: s.text, links: bool = False) -> None:
+    def line(
+        self, segs: list[Segment], text_of=lambda s: s.text, links: bool = False, after: str = ""
+    ) -> None:
         """Write one output line joining `segs` (wrapped lines), then a blank line; with
-        `links`, printed links are written as <https://...> as in the text rendering."""
+        `links`, printed links are written as <https://...> as in the text rendering;
+        `after` (a linked address) is written after the line's text."""
         pieces: list[list] = []  # [text, segment or None]
         tail = ""
         for seg in segs:
             text = LINK_MARKERS.sub("", text_of(seg)).strip()
             if not text:
                 continue
+            italic_run = bool(tail) and ITALIC_END.search(tail) and ITALIC_START.match(text)
+            if italic_run:
+                # one italic run wrapped over two lines: "*Mol. Cancer*" "*Res.*" -> one run
+                # (joined as its words: "*... Antibody-*" "*Drug ...*" -> "Antibody-Drug")
+                pieces[-1][0] = pieces[-1][0][:-1]
+                tail, text = tail[:-1], text[1:]
             joiner = join_lines(tail, text, self.words) if tail else ""
             if joiner == "-DROP":
                 pieces[-1][0] = pieces[-1][0][:-1]  # the hyphen of a word cut at a line end
                 joiner = ""
-            elif ITALIC_END.search(tail) and ITALIC_START.match(text):
-                # one italic run wrapped over two lines: "*Mol. Cancer*" "*Res.*" -> one run
-                pieces[-1][0] = pieces[-1][0][:-1]
-                text = text[1:]
             pieces.append([joiner, None])
             pieces.append([text, seg])
             tail = text
@@ -90,6 +95,8 @@ class Writer:
             _mark_links(pieces)
         for text, seg in pieces:
             self.write(text, seg)
+        if after:
+            self.write(" " + after)
         self.write("\n\n")
 
     def drop_last_char(self) -> None:

@@ -57,8 +57,42 @@ WHOLE_BOOK = re.compile(
     r"\*(?P<book>[^*]+?)\*;\s*(?P<publisher>[^:;]+?):\s*(?P<place>[^;]+?),\s*(?P<year>\d{4})"
     r"\.(?=\s|$)"
 )
-# Abbreviations closing a corporate author's name: "Inc.", "Ltd.", "Co.", "Corp."
-CORPORATE_SUFFIX = re.compile(r"\b(?:Inc|Ltd|Co|Corp|LLC|plc|AG|GmbH|S\.A)\.$")
+# Abbreviations closing a corporate author's name: "Inc.", "Ltd.", "Co.", "Corp." (not
+# "LLC", "AG", "GmbH": they are no abbreviations, a period after them closes the name)
+CORPORATE_SUFFIX = re.compile(r"\b(?:Inc|Ltd|Co|Corp|S\.A)\.$")
+# A conference contribution: "... In Proceedings of the 30th EORTC-NCI-AACR Symposium,
+# Dublin, Ireland, 13–16 December 2018." (the meeting's name, then its place and dates, the
+# year last; sometimes "; pp. 12–14." after it)
+PROCEEDINGS_TAIL = re.compile(
+    r"\bIn\s+\*?(?P<meeting>(?:Proceedings|Abstracts) of (?:the )?[^*]+?)\*?"
+    r"(?:,\s*(?P<place>[^,;]+(?:,\s*[^,;\d]+)*?))?,\s*(?P<dates>[^,;]*?(?P<year>(?:19|20)\d{2}))"
+    r"(?:[;,]\s*pp\.\s*(?P<pages>[^\s,;]+?))?\.(?=\s|$)"
+)
+# A journal article not yet paginated: "*J. Test.* **2023**, in press." / "..., *12*, ahead of print."
+JOURNAL_STATUS = re.compile(
+    r"\*(?P<journal>[^*]+?)\*\s*\*\*(?P<year>\d{4})\*\*(?:,\s*\*(?P<volume>[^*]+?)\*)?,\s*"
+    r"\*?(?P<status>[Ii]n [Pp]ress|(?:[Oo]nline |[Ee]pub )?[Aa]head of [Pp]rint)\*?\.(?=\s|$)"
+)
+# A patent: "... Uses Thereof. U.S. Patent 9,234,567, 1 January 2016." / "... WO2016123456A1,
+# 4 August 2016." (the number, then the date it was granted or published)
+PATENT_TAIL = re.compile(
+    r"(?P<number>(?:(?:U\.S\.|US|European|EP|World|WO|CN|Chinese|JP|Japanese|KR|Korean)\s+)?"
+    r"Patent(?:\s+Application)?\s+(?:No\.\s*)?[A-Z]{0,2}\s?[\d][\d,./]*(?:\s?[A-Z]\d?)?"
+    r"|(?:WO|US|EP|CN|JP|KR)\s?\d{4,}[\d,/]*\s?[A-Z]\d?)"
+    r"(?:,\s*(?P<date>[^.;]*?(?P<year>(?:19|20)\d{2})))?\.(?=\s|$)"
+)
+# A thesis: "... Studies of Things. Ph.D. Thesis, University of Test, Town, Country, 2019."
+THESIS_TAIL = re.compile(
+    r"\b(?P<kind>Ph\.\s?D\.|PhD|Doctoral|Master(?:’s|'s)?|MSc|M\.Sc\.|Bachelor(?:’s|'s)?)\s+"
+    r"(?:Thesis|Dissertation)"
+    r",\s*(?P<school>[^,;]+?)(?:,\s*(?P<place>[^;]+?))?,\s*(?P<year>(?:19|20)\d{2})\.(?=\s|$)"
+)
+# A DOI printed as text: "doi:10.1000/xyz.123." / "DOI: 10.1000/xyz"
+DOI_PREFIXED = re.compile(r"\b(?:doi|DOI):\s*(?P<doi>10\.\d{4,9}/\S+?)\.?(?=\s|$)")
+# "(Eds.)" after an author list: the authors were editors ("Garg, A. (Eds.) Title. ...")
+EDITORS_MARK = re.compile(r"^\(Eds?\.\)\s*")
+# A company's legal form closing a name that looks like "Surname INITIALS": "BioAtla LLC"
+CORPORATE_WORD = re.compile(r"\b(?:LLC|INC|LTD|PLC|AG|SA|NV|AB|ASA|SE|CO|CORP|GMBH)$")
 # A web page or registry record: "... Available online: <https://...> (accessed on 13 February 2023)."
 AVAILABLE_ONLINE = re.compile(r"\bAvailable online:\s*")
 # "(accessed on 13 February 2023)"
@@ -213,6 +247,11 @@ def _take_links(text: str, parsed: Parsed) -> str:
                     f"DOI printed as a bare URL ({m['target']}), not as a link like the others",
                 )
             text = (text[: m.start()] + text[m.end() :]).strip()
+    if parsed.doi is None:
+        m = DOI_PREFIXED.search(text)
+        if m:
+            parsed.doi = m["doi"]
+            text = (text[: m.start()] + text[m.end() :]).strip()
     m = URL_ANGLE.search(text)
     if m:
         parsed.url = m["target"]
@@ -244,6 +283,8 @@ def _parse_authors(head: str, parsed: Parsed) -> int:
         break
     if not names and parsed.pub_type not in WEB_TYPES:
         v = VANCOUVER_AUTHORS.match(head)
+        if v and CORPORATE_WORD.search(v["names"]):
+            v = None  # "BioAtla LLC. *Title*": a company, not "BioAtla, L.L.C."
         if v:
             names = v["names"].split(", ")
             normalized = []
@@ -278,6 +319,8 @@ def _check_authors(parsed: Parsed, title: str) -> None:
         and last["surname"] in GIVEN_NAMES
         and re.fullmatch(r"[A-Z][a-z]+", first_word)
         and " " in title
+        # the rest must read as a title: "Press" + "Studies of ...", not "Nitric" + "oxide ..."
+        and title.split(" ", 1)[1][:1].isupper()
     ):
         guess = f"{first_word}, {last['surname'][0]}.{last['initials']}"
         names[-1] = guess
@@ -329,6 +372,11 @@ def _read_source(body: str, parsed: Parsed) -> tuple[str, int, str]:
     book = BOOK_TAIL.search(body)
     journal = JOURNAL_TAIL.search(body)
     online = AVAILABLE_ONLINE.search(body)
+    found = book or journal or online
+    status = JOURNAL_STATUS.search(body) if not found else None
+    meeting = PROCEEDINGS_TAIL.search(body) if not (found or status) else None
+    patent = PATENT_TAIL.search(body) if not (found or status or meeting) else None
+    thesis = THESIS_TAIL.search(body) if not (found or status or meeting or patent) else None
     if book and (journal is None or book.start() < journal.start()):
         head, tail_end = body[: book.start()], book.end()
         parsed.pub_type = "book_chapter"
@@ -370,6 +418,32 @@ def _read_source(body: str, parsed: Parsed) -> tuple[str, int, str]:
             parsed.trial_id = nct["nct"] if nct else None
         if parsed.url is None:
             parsed.doubt("reference_url_missing", "warning", "'Available online:' without a link")
+    elif status:
+        head, tail_end = body[: status.start()], status.end()
+        parsed.pub_type = "journal_article"
+        parsed.journal = plain(status["journal"])
+        parsed.year = int(status["year"])
+        parsed.volume = plain(status["volume"])
+        parsed.note = plain(status["status"])
+    elif patent:
+        head, tail_end = body[: patent.start()], patent.end()
+        parsed.pub_type = "patent"
+        parsed.note = plain(patent["number"])
+        parsed.year = int(patent["year"]) if patent["year"] else None
+    elif thesis:
+        head, tail_end = body[: thesis.start()], thesis.end()
+        parsed.pub_type = "thesis"
+        parsed.note = plain(f"{thesis['kind']} Thesis")
+        parsed.publisher = plain(thesis["school"])
+        parsed.publisher_place = plain(thesis["place"]) if thesis["place"] else None
+        parsed.year = int(thesis["year"])
+    elif meeting:
+        head, tail_end = body[: meeting.start()], meeting.end()
+        parsed.pub_type = "conference_paper"
+        parsed.journal = plain(meeting["meeting"])
+        parsed.year = int(meeting["year"])
+        parsed.pages = meeting["pages"]
+        parsed.publisher_place = plain(meeting["place"]) if meeting["place"] else None
     else:
         head, tail_end = body, len(body)
         parsed.doubt(
@@ -400,6 +474,8 @@ def _read_authors_and_title(head: str, parsed: Parsed, book_title: str = "") -> 
     book's title is `book_title`, printed in the source part)."""
     title_start = _parse_authors(head, parsed)
     title = head[title_start:].strip()
+    # "Garg, A. (Eds.) Title": the authors were the editors; the mark is not the title's
+    title = EDITORS_MARK.sub("", title)
     if parsed.pub_type == "book":
         if not parsed.authors and title:
             # a corporate author ("Daiichi Sankyo Inc.; AstraZeneca."): names as printed
@@ -420,6 +496,10 @@ def _read_authors_and_title(head: str, parsed: Parsed, book_title: str = "") -> 
         sentences = SENTENCE_BREAK.split(_strip_end(title))
         if len(sentences) > 1 and YEAR_SENTENCE.match(sentences[-1]):
             parsed.year = int(sentences.pop())
+            if len(sentences) > 1:
+                # "Columbus, G. Title. Targeted Oncology. 2018. Available online: ...": the
+                # sentence before the year names the site that published the page
+                parsed.publisher = plain(sentences.pop())
         title = ". ".join(sentences)
     parsed.title = plain(_strip_end(title)) if title else None
     if parsed.title is None:

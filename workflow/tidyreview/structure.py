@@ -18,6 +18,12 @@ CITATION_LINE = re.compile(
     r"\*(?P<journal>[^*]+)\*\s+\*\*(?P<year>\d{4})\*\*,\s+\*(?P<volume>[^*]+)\*,\s+"
     r"(?P<article>[\w-]+)\.\s+<?https?://doi\.org/(?P<doi>10\.[^\s>]+)>?"
 )
+# The earlier layout's source line, printed atop the first page instead of a citation:
+# "Cancers 2019, 11, 1234; doi:10.3390/cancers11091234"
+SOURCE_LINE = re.compile(
+    r"^(?P<journal>[A-Z][A-Za-z.&' -]*?) (?P<year>(?:19|20)\d{2}), (?P<volume>\d+), "
+    r"(?P<article>[\w-]+)[;.,]? (?:doi: ?|<?https?://doi\.org/)(?P<doi>10\.\d{4,9}/[^\s>]+?)>?\.?$"
+)
 # "fmercogliano@dna.uba.ar (M.F.M.)"
 EMAIL_WITH_INITIALS = re.compile(
     r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*(?:\((?P<initials>[^)]*)\))?"
@@ -26,6 +32,10 @@ EMAIL_WITH_INITIALS = re.compile(
 AUTHOR_SPLIT = re.compile(r",\s*|\s+and\s+")
 
 DATE_LABELS = ("received", "revised", "accepted", "published")
+
+
+# A note on the authors under the affiliations, opened by its mark ("† These authors ...")
+AUTHOR_NOTE = re.compile(r"^\s*[†‡§¶#]")
 
 
 def _snake(label: str) -> str:
@@ -72,6 +82,12 @@ def documents(layout: Layout) -> pd.DataFrame:
 
     citation = fields.get("citation", ("", None))[0]
     m = CITATION_LINE.search(citation)
+    if m is None and not citation:
+        # no citation printed (the earlier layout): the source line atop the first page
+        m = next(
+            (x for x in (SOURCE_LINE.match(collapse(b.text)) for b in unlabelled[1:]) if x),
+            None,
+        )
     copyright_text = fields.get("copyright", ("", None))[0]
     lic = CC_LICENCE.search(copyright_text)  # "(<https://creativecommons.org/licenses/by/4.0/>)"
     row = {
@@ -150,7 +166,12 @@ def authors(layout: Layout) -> pd.DataFrame:
     if len(unlabelled) < 2:
         raise SourceFormatError(src.path, "no author line after the title")
     byline = unlabelled[1]
-    affiliations = [collapse(b.text) for b in unlabelled[2:]]
+    # "† These authors contributed equally to this work.": a note on authors, not a place
+    affiliations = [
+        collapse(b.text)
+        for b in unlabelled[2:]
+        if not AUTHOR_NOTE.match(b.text) and not SOURCE_LINE.match(collapse(b.text))
+    ]
     fields = _labelled_fields(layout.front)
     emails = {}
     corr_value = fields.get("correspondence", ("", None))[0]
