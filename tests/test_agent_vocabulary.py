@@ -7,6 +7,7 @@ import shutil
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tidyreview.agent_mentions import find_names, text_regions
@@ -391,3 +392,70 @@ def test_every_exclusion_names_a_drugbank_writing():
     with (VOCAB / "drugbank_exclusions.csv").open(encoding="utf-8") as f:
         names = [row["name"] for row in csv.DictReader(f)]
     assert [n for n in names if alias_key(n) not in keys] == []
+
+
+def _agent(agent_id, source, aliases, modality="other", targets=(), db=None):
+    return {
+        "agent_id": agent_id,
+        "name": aliases[0],
+        "aliases": list(aliases),
+        "modality": modality,
+        "targets": list(targets),
+        "her2_directed": False,
+        "component_of": None,
+        "notes": None,
+        "source": source,
+        "drugbank_id": db,
+    }
+
+
+def test_merge_agents_of_several_reviews():
+    from tidyreview.agent_vocabulary import merge_agents
+
+    a = pd.DataFrame(
+        [
+            _agent("x1", "rule", ["X-1"], "other"),
+            _agent("osi", "drugbank", ["osimertinib"], "tyrosine_kinase_inhibitor", db="DB09330"),
+            _agent("tras", "curated", ["trastuzumab", "Herceptin"], "monoclonal_antibody"),
+        ]
+    )
+    b = pd.DataFrame(
+        [
+            _agent("x1", "rule", ["X1"], "antibody_drug_conjugate", targets=["HER2"]),
+            _agent("osi", "drugbank", ["Osimertinib", "AZD9291"], "tyrosine_kinase_inhibitor"),
+            _agent("tras", "curated", ["trastuzumab", "Herceptin"], "monoclonal_antibody"),
+        ]
+    )
+    for frames in ([("a2020", a), ("b2021", b)], [("b2021", b), ("a2020", a)]):
+        merged, conflicts = merge_agents(frames)
+        rows = merged.set_index("agent_id")
+        assert len(merged) == 3
+        # aliases united: the first review's writings, then the others' sorted
+        assert list(rows.loc["osi", "aliases"]) == ["osimertinib", "AZD9291"]
+        assert rows.loc["osi", "drugbank_id"] == "DB09330"
+        assert list(rows.loc["tras", "aliases"]) == ["trastuzumab", "Herceptin"]
+        # two modalities for a rule agent: the specific one, and a conflict to flag
+        assert rows.loc["x1", "modality"] == "antibody_drug_conjugate"
+        assert list(rows.loc["x1", "targets"]) == ["HER2"]
+        assert bool(rows.loc["x1", "her2_directed"])
+        assert conflicts == [
+            {
+                "doc_id": "a2020",
+                "agent_id": "x1",
+                "kept": "antibody_drug_conjugate",
+                "dropped": "other",
+            }
+        ]
+
+
+def test_merge_prefers_the_curated_row():
+    from tidyreview.agent_vocabulary import merge_agents
+
+    a = pd.DataFrame([_agent("t", "rule", ["T-1", "Tee-1"], "other")])
+    b = pd.DataFrame([_agent("t", "curated", ["t1"], "chemotherapy")])
+    merged, conflicts = merge_agents([("a", a), ("b", b)])
+    assert merged.iloc[0]["source"] == "curated"
+    assert merged.iloc[0]["modality"] == "chemotherapy"
+    # "T-1" is "t1" but for case and hyphens: not a new writing
+    assert list(merged.iloc[0]["aliases"]) == ["t1", "Tee-1"]
+    assert conflicts == []

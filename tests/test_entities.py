@@ -15,6 +15,20 @@ from tidyreview.schemas import entities as entities_schema
 from tidyreview.source import source_from_text
 from tidyreview.stages import run_with_earlier
 
+# The field's vocabularies every agents folder holds beside the curated lexicon.
+FIELD_VOCABULARIES = ("drugbank", "drugbank_exclusions.csv", "inn_stems.csv")
+
+
+def with_field_vocabularies(folder):
+    for name in FIELD_VOCABULARIES:
+        src = VOCABULARIES / name
+        if src.is_dir():
+            shutil.copytree(src, folder / name)
+        else:
+            shutil.copy(src, folder / name)
+    return folder
+
+
 ENTITY_TABLES = [
     "agents",
     "agent_mentions",
@@ -70,7 +84,7 @@ taxane,taxane,taxane|taxanes,chemotherapy,,false,,
 
 @pytest.fixture(scope="module")
 def made_up(tmp_path_factory):
-    vocab = tmp_path_factory.mktemp("vocabularies")
+    vocab = with_field_vocabularies(tmp_path_factory.mktemp("vocabularies"))
     (vocab / "agents.csv").write_text(MADE_UP_AGENTS, encoding="utf-8")
     (vocab / "not_agents.csv").write_text("pattern,kind,reason\nCD\\d+,gene_or_protein,x\n")
     shutil.copy(VOCABULARIES / "table_layouts.yaml", vocab)
@@ -89,6 +103,8 @@ def test_made_up_agent_mentions(made_up):
         ("palbo", "palbociclib"),
         ("tras", "trastuzumab"),
         ("tdm1", "T- DM1"),
+        ("fakotinib", "fakotinib"),  # an INN stem (-tinib): a rule agent
+        ("abc123", "ABC-123"),  # a development code: a rule agent
         ("pozi", "Poziotinib"),
         ("pozi", "poziotinib"),
         ("pozi", "Pozotinib"),
@@ -120,14 +136,22 @@ def test_made_up_trial_agents_roles(made_up):
         ("NCT04425018", "zanidatamab", "investigational", "text"),
         ("NCT04425018", "palbo", "combination", "text"),
         ("NCT04425018", "tras", "comparator", "text"),
+        ("NCT22222222", "fakotinib", "investigational", "text"),
+        ("NCT22222222", "abc123", "combination", "text"),
     }
 
 
 def test_made_up_flags(made_up):
     _, out = made_up
     q = out["quality_flags"]
-    unknown = q[q["check"] == "unknown_drug_like_name"]
-    assert sorted(unknown["subject"]) == ["ABC-123", "fakotinib"]  # CD16 is decided
+    # the names rules recognise are agents, flagged for a curator; CD16 is decided
+    assert q[q["check"] == "unknown_drug_like_name"].empty
+    uncurated = q[q["check"] == "agent_not_curated"]
+    assert sorted(uncurated["subject"]) == ["ABC-123", "fakotinib"]
+    agents = out["agents"].set_index("agent_id")
+    assert agents.loc["fakotinib", "source"] == "rule"
+    assert agents.loc["fakotinib", "modality"] == "tyrosine_kinase_inhibitor"
+    assert agents.loc["abc123", "modality"] == "other"
     conflict = q[q["check"] == "trial_fact_conflict"]
     assert list(conflict["subject"]) == ["NCT11111111"]
     assert "PHASE1" in conflict["detail"].iloc[0] and "PHASE3" in conflict["detail"].iloc[0]
@@ -191,7 +215,7 @@ References
 
 @pytest.fixture(scope="module")
 def links(tmp_path_factory):
-    vocab = tmp_path_factory.mktemp("vocabularies")
+    vocab = with_field_vocabularies(tmp_path_factory.mktemp("vocabularies"))
     (vocab / "agents.csv").write_text(MADE_UP_AGENTS, encoding="utf-8")
     (vocab / "not_agents.csv").write_text("pattern,kind,reason\n", encoding="utf-8")
     shutil.copy(VOCABULARIES / "table_layouts.yaml", vocab)

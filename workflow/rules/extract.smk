@@ -97,6 +97,7 @@ rule entities:
             "table_layouts.yaml",
             "drugbank/drugbank_vocabulary.csv",
             "drugbank_exclusions.csv",
+            "inn_stems.csv",
         ),
         code=code("entities"),
     output:
@@ -106,5 +107,6 @@ rule entities:
     params:
         stage="entities",
         vocabularies=folder_of("input", "vocabularies"),
+        options={"curated_lexicon": CURATED_LEXICON},
     script:
         "../scripts/stage.py"

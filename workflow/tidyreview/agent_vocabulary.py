@@ -476,3 +476,58 @@ def load_agent_vocabulary(folder: str | Path, curated_lexicon: bool = True) -> A
     drugbank = load_drugbank(folder / DRUGBANK_FILE, folder / DRUGBANK_EXCLUSIONS_FILE)
     rules = load_name_rules(folder / INN_STEMS_FILE)
     return AgentVocabulary(lexicon, drugbank, rules, not_agents)
+
+
+# --- one agents table for several reviews -------------------------------------------------
+
+SOURCE_RANK = {s: i for i, s in enumerate(SOURCES)}
+
+
+def merge_agents(
+    frames: list[tuple[str, pd.DataFrame]],
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Return one agents table from the tables of several reviews [(doc_id, frame)], and
+    the conflicts met (dicts with doc_id, agent_id, the modality kept and the one not).
+
+    Rows sharing an agent_id become one, whatever the order the reviews come in: the
+    attributes of the row from the best source (curated, then DrugBank, then rules; the
+    first review by doc_id among equals); its aliases first as that row writes them, then
+    the other rows' writings it lacks, sorted; the targets likewise. Two rule rows that
+    infer different modalities keep the one other than "other" (then the first in
+    alphabetical order), and the conflict is returned for a quality flag."""
+    rows: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    for doc_id, frame in sorted(frames, key=lambda f: f[0]):
+        for r in frame.to_dict("records"):
+            rows[r["agent_id"]].append((doc_id, r))
+    merged, conflicts = [], []
+    for agent_id, found in rows.items():
+        found.sort(key=lambda x: SOURCE_RANK.get(x[1]["source"], len(SOURCES)))
+        best = dict(found[0][1])
+        if len(found) > 1:
+            for column in ("aliases", "targets"):
+                have = list(best[column])
+                keys = {alias_key(a) for a in have}
+                extra = sorted(
+                    {a for _, r in found[1:] for a in r[column] if alias_key(a) not in keys}
+                )
+                best[column] = have + extra
+            if best["source"] != "curated":
+                best["her2_directed"] = _her2(best["targets"])
+            if best["source"] == "rule":
+                modalities = {r["modality"] for _, r in found}
+                if len(modalities) > 1:
+                    kept = sorted(modalities, key=lambda m: (m == "other", m))[0]
+                    best["modality"] = kept
+                    for doc_id, r in found:
+                        if r["modality"] != kept:
+                            conflicts.append(
+                                {
+                                    "doc_id": doc_id,
+                                    "agent_id": agent_id,
+                                    "kept": kept,
+                                    "dropped": r["modality"],
+                                }
+                            )
+        merged.append(best)
+    columns = list(frames[0][1].columns) if frames else AGENT_COLUMNS
+    return pd.DataFrame(merged, columns=columns), conflicts
