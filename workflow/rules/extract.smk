@@ -73,6 +73,11 @@ rule annotations:
             "agent_classes.csv",
             "regulatory_bodies.csv",
             "measures.csv",
+            "ctcae/ctcae_v5.0_terms.csv",
+            "ctcae_synonyms.csv",
+            "ctcae_excluded.csv",
+            "regulatory_cues.csv",
+            "table_facts.yaml",
         ),
         code=code("annotations"),
     output:

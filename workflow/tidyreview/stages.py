@@ -60,7 +60,9 @@ STAGE_SPECS: dict[str, Stage] = {
         "annotations",
         takes_vocabularies=True,
         reads=(
-            *(("review_tables", t) for t in TIDY_TABLES),
+            *(("review_tables", t) for t in (*TIDY_TABLES, "table_cells")),
+            ("entities", "agents"),
+            ("entities", "agent_mentions"),
             ("entities", "trial_mentions"),
             ("entities", "table_links"),
         ),
