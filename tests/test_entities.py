@@ -16,7 +16,12 @@ from tidyreview.source import source_from_text
 from tidyreview.stages import run_with_earlier
 
 # The field's vocabularies every agents folder holds beside the curated lexicon.
-FIELD_VOCABULARIES = ("drugbank", "drugbank_exclusions.csv", "inn_stems.csv")
+FIELD_VOCABULARIES = (
+    "drugbank",
+    "drugbank_exclusions.csv",
+    "inn_stems.csv",
+    "agent_classes.csv",
+)
 
 
 def with_field_vocabularies(folder):
@@ -704,3 +709,38 @@ def test_list_columns_resolve(out, source):
     tables = {**out, **structure.extract(source)}
     for table in ("agents", "trials", "named_studies"):
         assert list_key_failures(table, out[table], tables, {source.doc_id: source}).empty
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "modality"),
+    [
+        ("CX-2029 (CD71-MMAE ADC) is in trials.", "CX-2029", "antibody_drug_conjugate"),
+        ("XY-123, a bispecific antibody, binds HER2.", "XY-123", "bispecific_antibody"),
+        ("The novel TKI XY-123 was given.", "XY-123", "tyrosine_kinase_inhibitor"),
+        ("XY-123 (NCT01234567) was given.", "XY-123", None),
+        ("ADCs and TKIs such as XY-123.", "XY-123", None),
+    ],
+)
+def test_modality_stated_next_to_a_name(text, name, modality):
+    from tidyreview.agent_mentions import load_class_words, stated_modality
+
+    start = text.index(name)
+    classes = load_class_words(VOCABULARIES)
+    assert stated_modality(text, start, start + len(name), classes) == modality
+
+
+def test_lucas_rule_agents_take_the_modality_the_text_states():
+    from tidyreview.source import load_source
+
+    pdf = VOCABULARIES.parents[1] / "raw/reviews/lucas-2021-antibodies-10-30.pdf"
+    out = run_with_earlier("entities", load_source(pdf), VOCABULARIES)
+    agents = out["agents"].set_index("agent_id")
+    # "CX-2009 (CD116-DM4 ADC) and CX-2029 (CD71-MMAE ADC)"
+    assert agents.loc["cx2029", "modality"] == "antibody_drug_conjugate"
+    assert agents.loc["cx2029", "source"] == "rule"
+    assert agents.loc["cx_2009", "modality"] == "antibody_drug_conjugate"
+    assert agents.loc["bivatuzumab_mertansine", "modality"] == "antibody_drug_conjugate"
+    # the trial code of a study is no agent, a curated agent keeps its row
+    assert "egf105084" not in agents.index
+    assert len(agents[agents["source"] == "curated"]) == 115
+    validate("agents", out["agents"], {})

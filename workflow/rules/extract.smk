@@ -103,6 +103,7 @@ rule entities:
             "drugbank/drugbank_vocabulary.csv",
             "drugbank_exclusions.csv",
             "inn_stems.csv",
+            "agent_classes.csv",
         ),
         code=code("entities"),
     output:

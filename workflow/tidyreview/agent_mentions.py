@@ -18,13 +18,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from tidyreview.schemas.annotation_vocabularies import AgentClasses
+from tidyreview.schemas.vocabularies import MODALITIES
+
 from .agent_vocabulary import AgentVocabulary, load_agent_vocabulary
 from .layout import LABELLED, Layout, read_layout
-from .lexicon import Agent, Lexicon, Matcher, NameMatch, NotAgents
+from .lexicon import Agent, Lexicon, Matcher, NameMatch, NotAgents, read_vocabulary
 from .patterns import MALFORMED_NCT, TRIAL_ID
 from .sentences import PROSE_LABELS, Sentence, document_sentences
 from .source import Source
 from .stages import TIDY_TABLES
+
+CLASSES_FILE = "agent_classes.csv"
 
 # A name followed by "analogue" names a class of molecules, not the agent itself ("a
 # lipid-permeable tacrolimus analogue"), and a registry identifier (even malformed) is never a
@@ -256,6 +261,7 @@ def scan_document(
     agents = vocab.frame(
         [NameMatch(m.start, m.end, m.surface, m.entity, m.alias) for m in mentions], source.text
     )
+    agents = with_stated_modality(agents, mentions, source.text, load_class_words(vocabularies))
     return Scan(
         source=source,
         layout=layout,
@@ -270,6 +276,70 @@ def scan_document(
         agent_mentions=mentions,
         id_mentions=ids,
     )
+
+
+def load_class_words(folder: Path) -> Matcher:
+    """The writings of the agent classes (raw/vocabularies/agent_classes.csv) that are
+    modalities, singular forms too ("ADCs" -> "ADC"), case-sensitive."""
+    classes = read_vocabulary(Path(folder) / CLASSES_FILE, AgentClasses)
+    names = []
+    for cls, variants in zip(classes["agent_class"], classes["variants"], strict=True):
+        if cls not in MODALITIES:
+            continue
+        for v in variants.split("|"):
+            names.append((cls, v))
+            if v.endswith("ies"):
+                names.append((cls, v[:-3] + "y"))
+            elif v.endswith("s") and len(v) > 3:
+                names.append((cls, v[:-1]))
+    return Matcher(sorted(set(names)), case_sensitive=True)
+
+
+# "CX-2029 (CD71-MMAE ADC)", "X, a bispecific antibody", "the ADC X": a class named in
+# brackets or apposition right after the name, or right before it.
+_BRACKET_AFTER = re.compile(r"\s*\(([^()]{1,40})\)")
+_APPOSITION_AFTER = re.compile(r",\s+(?:an?|the)\s+([^,.;()]{1,40})")
+_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+((?:[\w-]+\s+){0,2}[\w-]+)\s+$")
+
+
+def stated_modality(text: str, start: int, end: int, classes: Matcher) -> str | None:
+    """The modality the text states right next to a name (see the patterns above)."""
+    windows = []
+    for pattern in (_BRACKET_AFTER, _APPOSITION_AFTER):
+        m = pattern.match(text, end)
+        if m:
+            windows.append(m.group(1))
+    m = _BEFORE.search(text[max(0, start - 60) : start])
+    if m:
+        windows.append(m.group(1))
+    for w in windows:
+        found = {c.entity for c in classes.find(w)}
+        if len(found) == 1:
+            return found.pop()
+    return None
+
+
+def with_stated_modality(
+    agents: pd.DataFrame, mentions: list[Mention], text: str, classes: Matcher
+) -> pd.DataFrame:
+    """A DrugBank or rule agent whose name shows no modality ("other") takes the one the
+    text states next to one of its mentions (the first such)."""
+    unknown = set(
+        agents.loc[(agents["source"] != "curated") & (agents["modality"] == "other"), "agent_id"]
+    )
+    stated: dict[str, str] = {}
+    for m in mentions:
+        if m.entity in unknown and m.entity not in stated:
+            modality = stated_modality(text, m.start, m.end, classes)
+            if modality:
+                stated[m.entity] = modality
+    if not stated:
+        return agents
+    out = agents.copy()
+    out["modality"] = [
+        stated.get(a, x) for a, x in zip(out["agent_id"], out["modality"], strict=True)
+    ]
+    return out
 
 
 def found_lexicon(agents: pd.DataFrame, vocab: AgentVocabulary, folder: Path) -> Lexicon:
@@ -315,9 +385,14 @@ def drop_study_codes(scan: Scan, study_spans: list[tuple[int, int]]) -> None:
     if len(kept) == len(scan.agent_mentions):
         return
     scan.agent_mentions = kept
+    modality = dict(zip(scan.agents["agent_id"], scan.agents["modality"], strict=True))
     scan.agents = scan.vocabulary.frame(
         [NameMatch(m.start, m.end, m.surface, m.entity, m.alias) for m in kept], scan.raw
     )
+    scan.agents["modality"] = [
+        modality.get(a, x)
+        for a, x in zip(scan.agents["agent_id"], scan.agents["modality"], strict=True)
+    ]
     scan.lexicon = found_lexicon(scan.agents, scan.vocabulary, Path(scan.lexicon.path).parent)
 
 
