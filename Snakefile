@@ -35,6 +35,12 @@ include: "workflow/rules/extract.smk"
 include: "workflow/rules/publish.smk"
 
 
+# On a cluster these run where Snakemake runs: the target, and the switch of the release.
+localrules:
+    all,
+    published_dataset,
+
+
 rule all:
     default_target: True
     input:

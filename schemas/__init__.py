@@ -15,7 +15,15 @@ from .annotations import (
     Findings,
     RegulatoryEvents,
 )
-from .entities import AgentMentions, Agents, NamedStudies, TrialAgents, TrialMentions, Trials
+from .entities import (
+    AgentMentions,
+    Agents,
+    NamedStudies,
+    TrialAgents,
+    TrialMentions,
+    Trials,
+    TrialStatements,
+)
 from .quality import QualityFlags
 from .references import Citations, References
 from .review_tables import (
@@ -48,6 +56,7 @@ MODELS = [  # parents before children: DuckDB creates them in this order
     Agents,
     Trials,
     NamedStudies,
+    TrialStatements,
     TableCells,
     BispecificAntibodyTrials,
     AdcTrials,
@@ -73,7 +82,11 @@ QualityFlags.Config.metadata["stage"] = [
     "references",
     "annotations",
     "entities",
+    "corpus",
 ]
+# Tables not made by a per-document stage but from all documents' tables together, when
+# they are validated (tidyreview.corpus).
+CORPUS_STAGE = "corpus"
 
 
 def table_stages(table: str) -> list[str]:

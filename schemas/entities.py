@@ -151,6 +151,43 @@ class Agents(TidyModel):
 
 
 class Trials(TidyModel):
+    trial_id: Series[Str] = trial_id_field()
+    registry: Series[Str] = pa.Field(
+        isin=["ClinicalTrials.gov", "EudraCT"], description="Registry the identifier belongs to."
+    )
+    acronyms: Series[StrList] = pa.Field(
+        description="Study names any review ties to the identifier (union over reviews, sorted)."
+    )
+    doc_ids: Series[StrList] = pa.Field(
+        description="The reviews naming the trial (trial_statements.doc_id), sorted."
+    )
+    n_reviews: Series[Int32] = pa.Field(ge=1, description="How many reviews name the trial.")
+    phase: Series[Str] = phase_field(
+        "Consensus phase (ClinicalTrials.gov vocabulary): the phase every review stating one "
+        "states (each review's tables first, then its prose); NULL when none states one or "
+        "when reviews disagree (then flagged: quality_flags check reviews_disagree)."
+    )
+    status: Series[Str] = status_field(
+        "Consensus recruitment status (ClinicalTrials.gov vocabulary), by the same rule as phase."
+    )
+    enrollment: Series[Int32] = pa.Field(
+        nullable=True,
+        ge=0,
+        description="Consensus number of patients as the reviews' tables state it, by the same rule.",
+    )
+
+    class Config:
+        name = "trials"
+        description = (
+            "The document-independent identity of a registry identifier: one row per "
+            "trial any review names, with the reviews naming it and the phase, status and "
+            "enrollment they agree on. What each review states is in trial_statements."
+        )
+        unique = ["trial_id"]
+        metadata = {"stage": "corpus"}
+
+
+class TrialStatements(TidyModel):
     doc_id: Series[Str] = doc_id_field()
     trial_id: Series[Str] = trial_id_field()
     registry: Series[Str] = pa.Field(
@@ -201,20 +238,24 @@ class Trials(TidyModel):
     )
     first_section: Series[Str] = section_id_field("Section of the first mention.")
     first_start: Series[Int32] = start_field("the first mention")
+    first_end: Series[Int32] = pa.Field(
+        ge=0, description="End offset (exclusive) of the first mention: the evidence span."
+    )
 
     class Config:
-        name = "trials"
+        name = "trial_statements"
         description = (
-            "One row per registry identifier (text, captions, tables), with the facts the "
-            "review's tables state (phase, status, enrollment) and, where no table states "
-            "them, the phase and status its prose states (text_phase, text_status). Keyed "
-            "by trial_id: with several reviews, the row comes "
-            "from the first review (in doc_id order) that mentions the trial."
+            "What one review states about one trial: one row per review x registry "
+            "identifier it names (text, captions, tables), with the facts its tables state "
+            "(phase, status, enrollment) and, where no table states them, the phase and "
+            "status its prose states (text_phase, text_status); first_start/first_end is "
+            "the first mention. Reviews that disagree are flagged (quality_flags check "
+            "reviews_disagree); trials holds each trial once."
         )
-        unique = ["trial_id"]
+        unique = ["doc_id", "trial_id"]
         metadata = {
             "stage": "entities",
-            "foreign_keys": [DOCUMENT_FK],
+            "foreign_keys": [DOCUMENT_FK, TRIAL_FK],
             "list_foreign_keys": [
                 foreign_key(["doc_id", "acronyms"], "named_studies", ["doc_id", "name"]),
                 foreign_key(["doc_id", "table_ids"], "captions", ["doc_id", "caption_id"]),

@@ -88,6 +88,19 @@ class Documents(TidyModel):
     n_pages: Series[Int32] = pa.Field(
         nullable=True, ge=1, description="Number of pages of a PDF source; NULL for text."
     )
+    cite_as: Series[Str] = pa.Field(
+        nullable=True,
+        description="How to cite the review, from the <review>.CITATION.md beside it in "
+        "raw/reviews/ (NULL when there is none); the data package cites it as a source.",
+    )
+    cite_as_license: Series[Str] = pa.Field(
+        nullable=True,
+        description="SPDX-style id of the licence the CITATION.md states the review is "
+        "redistributed under (CC-BY-4.0); the data package lists it.",
+    )
+    cite_as_license_url: Series[Str] = pa.Field(
+        nullable=True, description="That licence's URL, as the CITATION.md gives it."
+    )
 
     @pa.dataframe_check(description="received <= accepted <= published")
     def dates_in_order(cls, df):

@@ -29,9 +29,8 @@ def statement(doc_id, trial_id, **facts):
         "text_status": None,
         "text_status_raw": None,
         "enrollment": None,
-        "start": 100,
-        "end": 111,
-        "line": 3,
+        "first_start": 100,
+        "first_end": 111,
     }
     row.update(facts)
     return row
@@ -69,11 +68,12 @@ def test_reviews_that_disagree_are_each_flagged_and_no_value_is_chosen():
         [
             statement("alpha2023", "NCT01234567", phase="PHASE2", phase_raw="Phase 2"),
             statement("bravo2021", "NCT01234567", text_phase="PHASE3",
-                      text_phase_raw="phase III", start=5, end=16, line=1),
+                      text_phase_raw="phase III", first_start=5, first_end=16),
         ]
     )  # fmt: skip
-    trials, flags = trials_from_statements(statements)
+    trials, flags = trials_from_statements(statements, lambda doc_id, offset: offset // 10 + 1)
     assert records(trials)[0]["phase"] is None
+    assert flags["line"].tolist() == [11, 1]
     assert flags[["doc_id", "flag_id", "stage", "check", "subject", "start"]].values.tolist() == [
         ["alpha2023", "corpus-0001", "corpus", "reviews_disagree", "NCT01234567", 100],
         ["bravo2021", "corpus-0001", "corpus", "reviews_disagree", "NCT01234567", 5],
@@ -94,3 +94,27 @@ def test_a_table_value_comes_before_the_same_review_prose():
     )
     trials, flags = trials_from_statements(statements)
     assert trials.loc[0, "status"] == "RECRUITING" and flags.empty
+
+
+def test_the_same_review_twice_is_refused():
+    import pytest
+
+    from tidyreview.corpus import check_distinct_reviews
+    from tidyreview.errors import InputError
+
+    docs = pd.DataFrame(
+        [
+            {"doc_id": "alpha2023", "source_file": "alpha-2023-x.txt", "doi": "10.1/a",
+             "source_sha256": "a" * 64},
+            {"doc_id": "beta2023", "source_file": "beta-2023-x.txt", "doi": "10.1/b",
+             "source_sha256": "a" * 64},
+        ]
+    )  # fmt: skip
+    with pytest.raises(InputError, match=r"beta-2023-x.txt \(doc_id beta2023\) has the same "
+                       r"file content as alpha-2023-x.txt \(doc_id alpha2023\)"):  # fmt: skip
+        check_distinct_reviews(docs)
+    docs.loc[1, "source_sha256"] = "b" * 64
+    check_distinct_reviews(docs)
+    docs.loc[1, "doi"] = "10.1/a"
+    with pytest.raises(InputError, match=r"has the same DOI as alpha-2023-x.txt.*doi 10.1/a"):
+        check_distinct_reviews(docs)

@@ -37,7 +37,7 @@ def with_field_vocabularies(folder):
 ENTITY_TABLES = [
     "agents",
     "agent_mentions",
-    "trials",
+    "trial_statements",
     "named_studies",
     "trial_mentions",
     "trial_agents",
@@ -129,7 +129,7 @@ def test_made_up_studies_and_ties(made_up):
     assert pd.isna(studies.loc["EMILIA", "trial_id"])
     # a defined abbreviation before an identifier is not a study name
     assert "TNBC" not in studies.index
-    trials = out["trials"].set_index("trial_id")
+    trials = out["trial_statements"].set_index("trial_id")
     assert set(trials.index) == {"NCT01234567", "NCT04425018", "NCT11111111", "NCT22222222"}
     assert list(trials.loc["NCT04425018", "acronyms"]) == ["MARGOT"]
 
@@ -279,7 +279,7 @@ def test_link_evidence_runs_over_the_sentences(links):
 
 def test_phase_and_status_from_the_prose(links):
     _, out = links
-    trials = out["trials"].set_index("trial_id")
+    trials = out["trial_statements"].set_index("trial_id")
     facts = trials[["text_phase", "text_phase_raw", "text_status", "text_status_raw"]]
     got = {k: tuple(None if pd.isna(v) else v for v in row) for k, row in facts.iterrows()}
     assert got["NCT10000004"] == ("PHASE1", "phase 1", "RECRUITING", "is still recruiting")
@@ -543,7 +543,7 @@ def test_mentions_in_the_abstract(out):
 
 
 def test_trial_count(out):
-    trials = out["trials"]
+    trials = out["trial_statements"]
     assert len(trials) == 115  # distinct identifiers in the body (grep, checked)
     assert (trials["registry"] == "EudraCT").sum() == 1
     tm = out["trial_mentions"]
@@ -552,7 +552,7 @@ def test_trial_count(out):
 
 
 def test_trial_facts_from_the_tables(out):
-    trials = out["trials"].set_index("trial_id")
+    trials = out["trial_statements"].set_index("trial_id")
     panacea = trials.loc["NCT02129556"]
     assert (panacea["phase"], panacea["phase_raw"], panacea["status"], panacea["enrollment"]) == (
         "PHASE1/PHASE2",
@@ -576,7 +576,7 @@ TEXT_STATUSES = {t: (status, raw) for t, status, raw in golden("entities_text_st
 
 
 def test_trial_facts_from_the_prose(out):
-    trials = out["trials"].set_index("trial_id")
+    trials = out["trial_statements"].set_index("trial_id")
     phases = trials["text_phase"].dropna().to_dict()
     assert phases == TEXT_PHASES
     statuses = {
@@ -707,7 +707,7 @@ def test_list_columns_resolve(out, source):
     from tidyreview.publish import list_key_failures
 
     tables = {**out, **structure.extract(source)}
-    for table in ("agents", "trials", "named_studies"):
+    for table in ("agents", "trial_statements", "named_studies"):
         assert list_key_failures(table, out[table], tables, {source.doc_id: source}).empty
 
 

@@ -58,6 +58,7 @@ def test_workflow_manifest_is_in_sync_with_the_schemas():
         "references",
         "annotations",
         "entities",
+        "corpus",
     ]
 
 
@@ -76,8 +77,37 @@ def test_datapackage_lists_every_table_with_its_keys():
     assert names == list(TABLES)
     sections = next(r for r in package["resources"] if r["name"] == "sections")
     assert sections["schema"]["primaryKey"] == ["doc_id", "section_id"]
-    assert package["licenses"][0]["name"] == "CC-BY-4.0"
-    assert "10.3390/cancers15071987" in json.dumps(package["sources"])
+
+
+def test_datapackage_cites_every_review_under_its_citation_file_licence():
+    import pandas as pd
+
+    documents = pd.DataFrame(
+        [
+            {"doc_id": "mercogliano2023", "doi": "10.3390/cancers15071987",
+             "cite_as": "Mercogliano, M.F.; ... *Cancers* 2023, 15, 1987.",
+             "cite_as_license": "CC-BY-4.0",
+             "cite_as_license_url": "https://creativecommons.org/licenses/by/4.0/"},
+            {"doc_id": "lucas2021", "doi": "10.3390/antib10030030", "cite_as": None,
+             "citation": "Antibodies 2021, 10, 30.", "cite_as_license": None,
+             "license": "CC-BY-4.0", "license_url": "https://creativecommons.org/licenses/by/4.0/"},
+        ]
+    )  # fmt: skip
+    package = datapackage(documents=documents)
+    assert package["sources"] == [
+        {"title": "Antibodies 2021, 10, 30.", "path": "https://doi.org/10.3390/antib10030030"},
+        {
+            "title": "Mercogliano, M.F.; ... *Cancers* 2023, 15, 1987.",
+            "path": "https://doi.org/10.3390/cancers15071987",
+        },
+    ]
+    assert package["licenses"] == [
+        {
+            "name": "CC-BY-4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "title": "Creative Commons Attribution 4.0",
+        }
+    ]
 
 
 @pytest.mark.slow

@@ -71,6 +71,7 @@ SH_COVERED = {
     "bin/test -m slow": "pytest's marker option",
     "frictionless validate outputs/datapackage.json": "test_frictionless_validate_as_written",
     "duckdb -readonly outputs/review.duckdb": "test_readme_sql_runs_in_the_duckdb_cli",
+    "snakemake --profile profiles/slurm": "tests/test_cluster.py dry-runs it (no cluster here)",
     "bin/benchmark": "not in the suite: it installs the peer tools and takes minutes",
     "tidyreview benchmark": "not in the suite: see bin/benchmark",
 }

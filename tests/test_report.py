@@ -212,7 +212,7 @@ def test_flags_are_shown_exactly_and_long_tables_fold(report, built):
 def test_row_counts_describe_rows_without_key_clauses(report):
     section = report[report.index('id="row-counts"') : report.index('id="validation"')]
     assert "where not NULL" not in section and "Natural key" not in section
-    assert "One row per registry identifier" in section
+    assert "The document-independent identity of a registry identifier" in section
 
 
 def test_report_of_a_review_without_trials_or_phases(tmp_path):

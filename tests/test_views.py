@@ -62,10 +62,12 @@ def test_reference_list_columns_share_the_tables_comments(con):
 
 @slow
 def test_trial_overview_takes_phase_and_status_from_tables_then_prose(con):
+    # One review names each trial in this build: its statement gives the phase and status.
+    assert con.execute("select max(n_reviews) from trials").fetchone()[0] == 1
     rows = con.execute(
         """select o.phase, o.phase_source, t.phase, t.text_phase,
                   o.status, o.status_source, t.status, t.text_status
-           from trial_overview o join trials t using (trial_id)"""
+           from trial_overview o join trial_statements t using (trial_id)"""
     ).fetchall()
     for phase, source, table, text, status, s_source, s_table, s_text in rows:
         assert phase == (table if table is not None else text)

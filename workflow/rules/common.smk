@@ -6,9 +6,11 @@ from pathlib import Path
 from snakemake.utils import validate
 
 from tidyreview.errors import InputError, TidyReviewError
+from tidyreview.files import write_text_if_changed
 from tidyreview.release import clean_stale_temporaries
+from tidyreview.review_citation import citation_path
 from tidyreview.source import discover_reviews
-from tidyreview.stages import interim_only_tables, stage_reads
+from tidyreview.stages import STAGE_SPECS, interim_only_tables, stage_reads
 
 validate(config, Path(workflow.basedir) / "schemas" / "config.schema.yaml")
 
@@ -87,6 +89,13 @@ def review_text(wildcards):
     return text_of(wildcards.doc_id)
 
 
+def review_citation_file(wildcards):
+    """The <review>.CITATION.md beside the review, when there is one (its citation and
+    licence go into documents and the data package)."""
+    path = citation_path(REVIEWS[wildcards.doc_id])
+    return [str(path)] if path.is_file() else []
+
+
 def review_pdf(wildcards):
     return REVIEWS[wildcards.doc_id]
 
@@ -116,6 +125,9 @@ def vocabulary(*names):
     return [str(p) for p in paths]
 
 
+EXTRACTION_STAGES = list(STAGE_SPECS)
+
+
 def interim_file(stage, table):
     return f"{OUT}/interim/{{doc_id}}/{stage}/{table}.parquet"
 
@@ -132,12 +144,31 @@ def stage_inputs(stage):
     return {t: interim_file(earlier, t) for t, earlier in stage_reads(stage).items()}
 
 
+# Tables made from all documents' tables together when they are validated, not by a
+# per-document stage (trials from every review's trial_statements; see tidyreview.corpus).
+CORPUS_STAGE = "corpus"
+
+
 def interim_files(table):
     return [
         f"{OUT}/interim/{d}/{stage}/{table}.parquet"
         for stage in table_stages(table)
+        if stage != CORPUS_STAGE
         for d in REVIEWS
     ]
+
+
+def review_interim_files(wildcards):
+    """Every interim file of one review's extraction stages."""
+    return [
+        interim_file(stage, t).format(doc_id=wildcards.doc_id)
+        for stage in EXTRACTION_STAGES
+        for t in stage_tables(stage) + interim_only_tables(stage)
+    ]
+
+
+def extraction_summaries():
+    return [f"{OUT}/interim/{d}/extracted.json" for d in REVIEWS]
 
 
 def all_interim_files():
@@ -184,5 +215,13 @@ def release_root(wildcards, output):
 
 if not all(Path(p).exists() for p in published_files()):
     Path(PUBLISHED_STAMP).unlink(missing_ok=True)
+# The set of reviews, rewritten only when a review is added or removed: the aggregation
+# reads it, so removing a review reruns it even where Snakemake's own records of the last
+# run are missing (a copied or moved output folder).
+REVIEW_SET = f"{OUT}/interim/reviews.json"
+write_text_if_changed(
+    REVIEW_SET,
+    json.dumps({d: Path(p).name for d, p in sorted(REVIEWS.items())}, indent=1) + "\n",
+)
 # Temporary files of runs killed while writing (.<name>.tmp-<pid> of a dead process).
 clean_stale_temporaries(OUT)

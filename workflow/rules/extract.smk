@@ -12,6 +12,8 @@ rule pdf_text:
         derived=f"{OUT}/interim/{{doc_id}}/source/{{doc_id}}.derived.json",
     log:
         f"{OUT}/logs/pdf_text/{{doc_id}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/pdf_text/{{doc_id}}.tsv"
     script:
         "../scripts/pdf_text.py"
 
@@ -19,11 +21,14 @@ rule pdf_text:
 rule structure:
     input:
         text=review_text,
+        citation=review_citation_file,
         code=code("structure"),
     output:
         **stage_outputs("structure"),
     log:
         f"{OUT}/logs/structure/{{doc_id}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/structure/{{doc_id}}.tsv"
     params:
         stage="structure",
     script:
@@ -38,6 +43,8 @@ rule references:
         **stage_outputs("references"),
     log:
         f"{OUT}/logs/references/{{doc_id}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/references/{{doc_id}}.tsv"
     params:
         stage="references",
     script:
@@ -53,6 +60,8 @@ rule review_tables:
         **stage_outputs("review_tables"),
     log:
         f"{OUT}/logs/review_tables/{{doc_id}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/review_tables/{{doc_id}}.tsv"
     params:
         stage="review_tables",
         vocabularies=folder_of("input", "vocabularies"),
@@ -84,6 +93,8 @@ rule annotations:
         **stage_outputs("annotations"),
     log:
         f"{OUT}/logs/annotations/{{doc_id}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/annotations/{{doc_id}}.tsv"
     params:
         stage="annotations",
         vocabularies=folder_of("input", "vocabularies"),
@@ -110,9 +121,27 @@ rule entities:
         **stage_outputs("entities"),
     log:
         f"{OUT}/logs/entities/{{doc_id}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/entities/{{doc_id}}.tsv"
     params:
         stage="entities",
         vocabularies=folder_of("input", "vocabularies"),
         options={"curated_lexicon": CURATED_LEXICON},
     script:
         "../scripts/stage.py"
+
+
+# The end of one review's extraction: its row counts per interim table. It ties the
+# review's stages into one connected part of the DAG, which a cluster profile runs as one
+# job (group "review" in profiles/slurm).
+rule review_extracted:
+    input:
+        review_interim_files,
+    output:
+        f"{OUT}/interim/{{doc_id}}/extracted.json",
+    log:
+        f"{OUT}/logs/review_extracted/{{doc_id}}.log",
+    run:
+        from tidyreview.interim import write_extraction_summary
+
+        write_extraction_summary(wildcards.doc_id, list(input), output[0])

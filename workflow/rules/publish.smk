@@ -8,6 +8,8 @@
 rule validated_tables:
     input:
         interim=all_interim_files(),
+        summaries=extraction_summaries(),
+        reviews=REVIEW_SET,
         texts=all_review_texts(),
         layouts=vocabulary("table_layouts.yaml"),
         code=code("validated_tables"),
@@ -17,6 +19,8 @@ rule validated_tables:
         schema_sql=f"{OUT}/staging/schema.sql",
     log:
         f"{OUT}/logs/validated_tables.log",
+    benchmark:
+        f"{OUT}/benchmarks/validated_tables.tsv"
     params:
         out_dir=folder_of("output", "parquet"),
         report_dir=f"{OUT}/logs/validation",
@@ -35,6 +39,8 @@ rule database:
         f"{OUT}/staging/review.duckdb",
     log:
         f"{OUT}/logs/database.log",
+    benchmark:
+        f"{OUT}/benchmarks/database.tsv"
     params:
         parquet_dir=folder_of("input", "parquet"),
     script:
@@ -51,6 +57,8 @@ rule report:
         f"{OUT}/staging/report.html",
     log:
         f"{OUT}/logs/report.log",
+    benchmark:
+        f"{OUT}/benchmarks/report.tsv"
     params:
         parquet_dir=folder_of("input", "parquet"),
     script:

@@ -106,31 +106,41 @@ places AS (
     FROM trial_mentions
     WHERE trial_id IS NOT NULL
     GROUP BY trial_id
+),
+stated AS (
+    SELECT trial_id,
+           bool_or(phase IS NOT NULL) AS phase_in_table,
+           bool_or(status IS NOT NULL) AS status_in_table,
+           sum(n_mentions)::INTEGER AS n_mentions
+    FROM trial_statements
+    GROUP BY trial_id
 )
 SELECT t.trial_id, t.registry, t.acronyms,
-       coalesce(t.phase, t.text_phase) AS phase,
-       CASE WHEN t.phase IS NOT NULL THEN 'table'
-            WHEN t.text_phase IS NOT NULL THEN 'text' END AS phase_source,
-       coalesce(t.status, t.text_status) AS status,
-       CASE WHEN t.status IS NOT NULL THEN 'table'
-            WHEN t.text_status IS NOT NULL THEN 'text' END AS status_source,
+       t.phase,
+       CASE WHEN t.phase IS NULL THEN NULL
+            WHEN s.phase_in_table THEN 'table' ELSE 'text' END AS phase_source,
+       t.status,
+       CASE WHEN t.status IS NULL THEN NULL
+            WHEN s.status_in_table THEN 'table' ELSE 'text' END AS status_source,
        t.enrollment,
-       ag.agents, p.sections, p.tables, t.n_mentions
+       ag.agents, p.sections, p.tables, s.n_mentions, t.doc_ids
 FROM trials t
 LEFT JOIN agents_of ag USING (trial_id)
 LEFT JOIN places p USING (trial_id)
+LEFT JOIN stated s USING (trial_id)
 ORDER BY t.trial_id;
 
 COMMENT ON VIEW trial_overview IS 'One row per trial: registry, acronyms, the phase and status the review states (tables first, then prose), enrollment, its agents and where the review cites it.';
 COMMENT ON COLUMN trial_overview.trial_id IS 'Registry identifier (NCT or EudraCT number).';
 COMMENT ON COLUMN trial_overview.registry IS 'Registry the identifier belongs to (ClinicalTrials.gov or EudraCT).';
 COMMENT ON COLUMN trial_overview.acronyms IS 'Study names the tables or the text tie to the identifier.';
-COMMENT ON COLUMN trial_overview.phase IS 'Phase the review states (ClinicalTrials.gov vocabulary): trials.phase from a table, else trials.text_phase from the prose; NULL when neither states one.';
+COMMENT ON COLUMN trial_overview.phase IS 'Phase the reviews state (ClinicalTrials.gov vocabulary): trials.phase, the consensus of each review''s tables, else its prose (trial_statements); NULL when none states one or reviews disagree.';
 COMMENT ON COLUMN trial_overview.phase_source IS 'Where phase comes from: table or text; NULL when no phase is stated.';
-COMMENT ON COLUMN trial_overview.status IS 'Recruitment status the review states (ClinicalTrials.gov vocabulary): trials.status from a table, else trials.text_status from the prose.';
+COMMENT ON COLUMN trial_overview.status IS 'Recruitment status the reviews state (ClinicalTrials.gov vocabulary): trials.status, by the same rule as phase.';
 COMMENT ON COLUMN trial_overview.status_source IS 'Where status comes from: table or text; NULL when no status is stated.';
 COMMENT ON COLUMN trial_overview.enrollment IS 'Number of patients as a table states it.';
 COMMENT ON COLUMN trial_overview.agents IS 'Names of the agents the trial tests (trial_agents), sorted; NULL when none is linked.';
 COMMENT ON COLUMN trial_overview.sections IS 'Sections mentioning the trial by identifier or study name, sorted.';
 COMMENT ON COLUMN trial_overview.tables IS 'Source tables mentioning the trial (T1..T4), sorted.';
 COMMENT ON COLUMN trial_overview.n_mentions IS 'Occurrences of the identifier or a tied study name (trial_mentions rows).';
+COMMENT ON COLUMN trial_overview.doc_ids IS 'The reviews naming the trial (trials.doc_ids).';

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .errors import InputError
+
 STAGE = "corpus"
 # field -> (the table-stated column, its wording, the prose-stated fallback, its wording)
 STATED_FIELDS = {
@@ -73,9 +75,8 @@ def _disagreement_flags(trial_id: str, field: str, says: list[tuple[dict, tuple]
                 "detail": f"{field} of {trial_id}: {row['doc_id']} states "
                 f"{_value_text(value, wording)}; {others}",
                 "table_name": "trial_statements",
-                "start": row.get("start"),
-                "end": row.get("end"),
-                "line": row.get("line"),
+                "start": row.get("first_start"),
+                "end": row.get("first_end"),
             }
         )
     return flags
@@ -100,10 +101,13 @@ def _trial_row(trial_id: str, rows: list[dict]) -> tuple[dict, list[dict]]:
     return trial, flags
 
 
-def trials_from_statements(statements: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def trials_from_statements(
+    statements: pd.DataFrame, line_of=None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (trials, flags) from every review's trial statements: one trial row per
     trial_id (consensus where the reviews agree, NULL where they disagree or say nothing)
-    and one `reviews_disagree` flag per review and disagreeing field."""
+    and one `reviews_disagree` flag per review and disagreeing field (`line_of(doc_id,
+    offset)` gives a flag's line)."""
     by_trial: dict[str, list[dict]] = {}
     for row in statements.sort_values(["trial_id", "doc_id"]).to_dict("records"):
         by_trial.setdefault(row["trial_id"], []).append(row)
@@ -112,6 +116,8 @@ def trials_from_statements(statements: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
         trial, trial_flags = _trial_row(trial_id, rows)
         trials.append(trial)
         flags += trial_flags
+    for f in flags:
+        f["line"] = line_of(f["doc_id"], f["start"]) if line_of and f["start"] is not None else None
     return pd.DataFrame(trials, columns=TRIAL_COLUMNS), numbered_flags(flags)
 
 
@@ -126,3 +132,41 @@ def numbered_flags(flags: list[dict]) -> pd.DataFrame:
         f["flag_id"] = f"{STAGE}-{counts[f['doc_id']]:04d}"
         f["stage"] = STAGE
     return pd.DataFrame(flags, columns=columns)
+
+
+def corpus_tables(tables: dict[str, pd.DataFrame], sources: dict) -> dict[str, pd.DataFrame]:
+    """Return the tables made from all documents together: `trials` from every review's
+    `trial_statements`, and `quality_flags` with the flags of reviews that disagree
+    appended (`sources`: {doc_id: Source}, for the flags' lines)."""
+
+    def line_of(doc_id: str, offset: int) -> int | None:
+        source = sources.get(doc_id)
+        return source.line_of(offset) if source is not None else None
+
+    check_distinct_reviews(tables["documents"])
+    trials, flags = trials_from_statements(tables["trial_statements"], line_of)
+    out = {"trials": trials}
+    if len(flags):
+        frames = [f for f in (tables["quality_flags"], flags) if len(f)]
+        out["quality_flags"] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else flags
+    return out
+
+
+def check_distinct_reviews(documents: pd.DataFrame) -> None:
+    """Refuse two documents with the same DOI or the same source bytes: the same review
+    added twice (under two names) would count every fact twice."""
+    rows = documents.sort_values("doc_id").to_dict("records")
+    for column, what in (("source_sha256", "the same file content"), ("doi", "the same DOI")):
+        seen: dict[str, dict] = {}
+        for doc in rows:
+            value = doc.get(column)
+            if value is None or (isinstance(value, float) and pd.isna(value)):
+                continue
+            if value in seen:
+                first = seen[value]
+                raise InputError(
+                    f"{doc['source_file']} (doc_id {doc['doc_id']}) has {what} as "
+                    f"{first['source_file']} (doc_id {first['doc_id']}): {column} {value}; "
+                    "a review may be added once: remove one of them"
+                )
+            seen[value] = doc

@@ -97,7 +97,7 @@ def extract(
     return {
         "agents": scan.agents,
         "agent_mentions": agent_mentions_frame(scan),
-        "trials": trials_frame,
+        "trial_statements": trials_frame,
         "named_studies": trials.named_studies_frame(scan, names),
         "trial_mentions": trials.trial_mentions_frame(scan, names),
         "trial_agents": trial_agents.trial_agents_frame(scan, table_links, text_links),

@@ -28,6 +28,19 @@ def write_text_atomically(path: str | Path, text: str) -> None:
     replace_atomically(tmp, path)
 
 
+def write_text_if_changed(path: str | Path, text: str) -> bool:
+    """Write `text` to `path` (atomically) unless it already holds it: its modification
+    time then says when the content last changed. Return whether it was written."""
+    path = Path(path)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    write_text_atomically(path, text)
+    return True
+
+
 def copy_atomically(src: str | Path, dst: str | Path) -> None:
     """Copy a file so that `dst` is either the old or the new file, never half of one."""
     tmp = atomic_path(dst)

@@ -43,3 +43,17 @@ def round_trip(df: pd.DataFrame) -> pd.DataFrame:
     sink = pa.BufferOutputStream()
     pq.write_table(pa.Table.from_pandas(df, preserve_index=False), sink)
     return _as_frame(pq.read_table(pa.BufferReader(sink.getvalue())))
+
+
+def write_extraction_summary(doc_id: str, paths: list[str], out: str | Path) -> None:
+    """Write `out`: the rows of each interim table of one review ({stage/table: rows}),
+    read from the Parquet footers; the review's extraction ends with it."""
+    import json
+
+    from .files import write_text_atomically
+
+    rows = {
+        f"{Path(p).parent.name}/{Path(p).stem}": pq.ParquetFile(p).metadata.num_rows
+        for p in sorted(paths)
+    }
+    write_text_atomically(out, json.dumps({"doc_id": doc_id, "rows": rows}, indent=1) + "\n")

@@ -12,11 +12,6 @@ import pyarrow as pa
 
 from tidyreview.schemas import TABLES, table_stages
 
-SOURCE_CITATION = (
-    "Mercogliano, M.F.; Bruni, S.; Mauro, F.L.; Schillaci, R. Emerging Targeted Therapies for "
-    "HER2-Positive Breast Cancer. Cancers 2023, 15, 1987. https://doi.org/10.3390/cancers15071987"
-)
-
 
 @dataclass(frozen=True)
 class Column:
@@ -158,8 +153,12 @@ def frictionless_type(arrow_type: pa.DataType) -> str:
     return "string"
 
 
-def datapackage(parquet_dir_relative: str = "parquet") -> dict:
-    """Return the Frictionless Data Package descriptor for the published Parquet files."""
+def datapackage(
+    parquet_dir_relative: str = "parquet", documents: pd.DataFrame | None = None
+) -> dict:
+    """Return the Frictionless Data Package descriptor for the published Parquet files,
+    citing each review in `documents` as a source, under the licences their CITATION.md
+    files state."""
     resources = []
     for meta in all_tables():
         fields = []
@@ -211,28 +210,47 @@ def datapackage(parquet_dir_relative: str = "parquet") -> dict:
                 "schema": schema,
             }
         )
+    sources, licenses = package_sources(documents)
     return {
         "name": "tidyreview",
-        "title": "tidyreview: a HER2-targeted therapy review as linked, validated tables",
+        "title": "tidyreview: biomedical reviews as linked, validated tables",
         "description": (
-            "Tables extracted from the review's text: structure, tables, references, "
+            "Tables extracted from review articles: structure, tables, references, "
             "citations, entities and annotations, each row pointing back to character "
-            "offsets in the source."
+            "offsets in its source."
         ),
-        "licenses": [
-            {
-                "name": "CC-BY-4.0",
-                "path": "https://creativecommons.org/licenses/by/4.0/",
-                "title": "Creative Commons Attribution 4.0",
-            }
-        ],
-        "sources": [{"title": SOURCE_CITATION, "path": "https://doi.org/10.3390/cancers15071987"}],
+        "licenses": licenses,
+        "sources": sources,
         "resources": resources,
     }
 
 
-def datapackage_json() -> str:
-    return json.dumps(datapackage(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+LICENCE_TITLES = {"CC-BY-4.0": "Creative Commons Attribution 4.0"}
+
+
+def package_sources(documents: pd.DataFrame | None) -> tuple[list[dict], list[dict]]:
+    """Return the data package's sources (one per review: its citation and DOI link) and
+    licences (those the reviews' CITATION.md files state, the review's printed licence
+    where there is none), in doc_id order."""
+    sources: list[dict] = []
+    licenses: dict[str, dict] = {}
+    rows = [] if documents is None else documents.sort_values("doc_id").to_dict("records")
+    for doc in rows:
+        doc = {k: v for k, v in doc.items() if isinstance(v, str) and v}  # drop NULLs
+        title = doc.get("cite_as") or doc.get("citation") or doc.get("title")
+        source = {"title": title}
+        if doc.get("doi"):
+            source["path"] = f"https://doi.org/{doc['doi']}"
+        sources.append(source)
+        name = doc.get("cite_as_license") or doc.get("license")
+        url = doc.get("cite_as_license_url") or doc.get("license_url")
+        if name and name not in licenses:
+            licenses[name] = {"name": name, "path": url, "title": LICENCE_TITLES.get(name, name)}
+    return sources, list(licenses.values())
+
+
+def datapackage_json(documents: pd.DataFrame | None = None) -> str:
+    return json.dumps(datapackage(documents=documents), indent=2, ensure_ascii=False) + "\n"
 
 
 # --- Data dictionary ------------------------------------------------------------------

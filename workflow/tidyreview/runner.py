@@ -150,6 +150,7 @@ def run_validation(
     import pandas as pd
 
     from .agent_vocabulary import merge_agents
+    from .corpus import corpus_tables
     from .metadata import datapackage_json, ddl, table_meta
     from .publish import (
         empty_frame,
@@ -159,16 +160,16 @@ def run_validation(
         validate,
         write_parquet,
     )
-    from .schemas import TABLES
+    from .schemas import CORPUS_STAGE, TABLES, table_stages
 
     with reported("validated_tables", log) as lines:
         sources = load_sources(source_paths)
-        if list(interim) != list(TABLES):
+        expected = [t for t in TABLES if table_stages(t) != [CORPUS_STAGE]]
+        if list(interim) != expected:
             raise ValidationFailed(
                 "workflow/tables.json does not list the tables the schemas define "
-                f"(got {sorted(interim)}, schemas {sorted(TABLES)}): run `tidyreview dictionary`"
+                f"(got {sorted(interim)}, schemas {sorted(expected)}): run `tidyreview dictionary`"
             )
-        validated, problems = {}, []
         combined = {}
         for table, paths in interim.items():
             read = [(p, f) for p, f in ((p, read_parquet(p)) for p in paths) if len(f)]
@@ -187,7 +188,7 @@ def run_validation(
                 df = pd.concat(frames, ignore_index=True)
             key = table_meta(table).primary_key
             if "doc_id" not in key and len(frames) > 1 and table != "agents":
-                # Keyed across documents (trials): the first document's row stands.
+                # Keyed across documents: the first document's row stands.
                 if "doc_id" in df.columns:
                     df = df.sort_values("doc_id", kind="stable")
                 df = df.drop_duplicates(subset=key, keep="first").reset_index(drop=True)
@@ -197,7 +198,10 @@ def run_validation(
             combined["quality_flags"] = pd.concat(
                 [combined["quality_flags"], flags], ignore_index=True
             )
-        for table, df in combined.items():
+        combined.update(corpus_tables(combined, sources))
+        validated, problems = {}, []
+        for table in TABLES:
+            df = combined[table]
             try:
                 validated[table] = validate(
                     table, df, sources, Path(report_dir) / f"{table}.failures.csv"
@@ -222,7 +226,7 @@ def run_validation(
             write_parquet(df, table, Path(out_dir) / f"{table}.parquet")
             lines.append(f"{table}: {len(df)} rows valid")
         if datapackage_path:
-            write_text_atomically(datapackage_path, datapackage_json())
+            write_text_atomically(datapackage_path, datapackage_json(validated["documents"]))
         if schema_sql_path:
             write_text_atomically(schema_sql_path, ddl())
 

@@ -10,16 +10,13 @@ import pandas as pd
 from .errors import SourceFormatError
 from .layout import LABELLED, TERMINAL, Layout, collapse, read_layout
 from .quality import Flags
+from .review_citation import CC_LICENCE, read_review_citation, spdx_id
 from .source import Source
 
 # Citation line: "... *Cancers* **2023**, *15*, 1987. <https://doi.org/10.3390/...>"
 CITATION_LINE = re.compile(
     r"\*(?P<journal>[^*]+)\*\s+\*\*(?P<year>\d{4})\*\*,\s+\*(?P<volume>[^*]+)\*,\s+"
     r"(?P<article>[\w-]+)\.\s+<?https?://doi\.org/(?P<doi>10\.[^\s>]+)>?"
-)
-# Licence link in the copyright statement: "(<https://creativecommons.org/licenses/by/4.0/>)"
-LICENCE_URL = re.compile(
-    r"https?://creativecommons\.org/licenses/(?P<kind>[a-z-]+)/(?P<version>[\d.]+)/?"
 )
 # "fmercogliano@dna.uba.ar (M.F.M.)"
 EMAIL_WITH_INITIALS = re.compile(
@@ -76,7 +73,7 @@ def documents(layout: Layout) -> pd.DataFrame:
     citation = fields.get("citation", ("", None))[0]
     m = CITATION_LINE.search(citation)
     copyright_text = fields.get("copyright", ("", None))[0]
-    lic = LICENCE_URL.search(copyright_text)
+    lic = CC_LICENCE.search(copyright_text)  # "(<https://creativecommons.org/licenses/by/4.0/>)"
     row = {
         "doc_id": src.doc_id,
         "title": collapse(title_block.text),
@@ -95,7 +92,7 @@ def documents(layout: Layout) -> pd.DataFrame:
     row.update(
         {
             "keywords": [k.strip() for k in keywords.split(";") if k.strip()] if keywords else None,
-            "license": (f"CC-{lic['kind'].upper()}-{lic['version']}" if lic else None),
+            "license": spdx_id(lic.group(0)) if lic else None,
             "license_url": lic.group(0) if lic else None,
             "copyright": copyright_text or None,
             "academic_editors": [e for e in AUTHOR_SPLIT.split(editors) if e] if editors else None,
@@ -112,9 +109,21 @@ def documents(layout: Layout) -> pd.DataFrame:
             "n_characters": len(src.text),
             "source_format": src.source_format,
             "n_pages": src.n_pages,
+            **_cite_as(src),
         }
     )
     return pd.DataFrame([row])
+
+
+def _cite_as(src: Source) -> dict:
+    """The review's own citation and licence, from the CITATION.md beside it (NULL when
+    there is none)."""
+    cited = read_review_citation(src.path) if src.path != "<memory>" else None
+    return {
+        "cite_as": cited.cite_as if cited else None,
+        "cite_as_license": cited.license if cited else None,
+        "cite_as_license_url": cited.license_url if cited else None,
+    }
 
 
 def document_texts(source: Source) -> pd.DataFrame:

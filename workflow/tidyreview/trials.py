@@ -379,6 +379,7 @@ def trials_frame(scan: Scan, names: TrialNames, facts: list[Fact]) -> pd.DataFra
                 "in_prose": any(m.region.part in PROSE_PARTS for m in mentions),
                 "first_section": first.region.section_id,
                 "first_start": first.start,
+                "first_end": first.end,
             }
         )
     return pd.DataFrame(rows)
