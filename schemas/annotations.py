@@ -58,6 +58,13 @@ def _sentence_field() -> pa.Field:
     )
 
 
+def _table_row_sentence_field() -> pa.Field:
+    return pa.Field(
+        nullable=True,
+        description="The sentence as written, whitespace collapsed, page breaks re-joined; NULL for a table row.",
+    )
+
+
 def _section_field(nullable: bool = False) -> pa.Field:
     extra = " NULL in the front matter (Simple Summary, Abstract)." if nullable else ""
     return section_id_field("Innermost section holding the sentence." + extra, nullable=nullable)
@@ -264,10 +271,17 @@ class RegulatoryEvents(TidyModel):
     )
     agent_ids: Series[StrList] = _agent_ids_field()
     trial_ids: Series[StrList] = _trial_ids_field()
-    sentence: Series[Str] = _sentence_field()
+    sentence: Series[Str] = _table_row_sentence_field()
     section_id: Series[Str] = _section_field()
-    paragraph_id: Series[Str] = _paragraph_field()
-    start: Series[Int32] = start_field("the words stating the event")
+    paragraph_id: Series[Str] = _paragraph_field(nullable=True)
+    table_id: Series[Str] = table_id_field(
+        "Table whose row states the event (an approval-year column, raw/vocabularies/table_facts.yaml); NULL for a sentence.",
+        nullable=True,
+    )
+    row_index: Series[Int32] = pa.Field(
+        nullable=True, ge=0, description="table_cells.row_index of that row; NULL for a sentence."
+    )
+    start: Series[Int32] = start_field("the words stating the event (a table's year cell)")
     end: Series[Int32] = end_field("the words stating the event")
 
     _check_span = pa.dataframe_check(spans_ordered)
@@ -276,7 +290,7 @@ class RegulatoryEvents(TidyModel):
         name = "regulatory_events"
         description = "One row per approval or guideline recommendation the review reports: body, kind, year, agents, indication."
         unique = ["doc_id", "event_id"]
-        metadata = _metadata()
+        metadata = _metadata(TABLE_CAPTION_FK)
 
 
 class AgentDevelopmentStages(TidyModel):
@@ -346,7 +360,7 @@ class AdverseEvents(TidyModel):
     )
     term_normalized: Series[Str] = pa.Field(
         str_matches=SNAKE_CASE,
-        description="Normalised term from raw/vocabularies/adverse_event_terms.csv (diarrhoea, rash, cytokine_release_syndrome, ...).",
+        description="Normalised term from raw/vocabularies/adverse_event_terms.csv (diarrhoea, rash, cytokine_release_syndrome, ...); for a CTCAE term no curated entry covers, the CTCAE term in snake_case (alanine_aminotransferase_increased); for a table cell CTCAE does not know, the cell's words in snake_case.",
     )
     negated: Series[Bool] = pa.Field(
         description="The sentence says the event was not seen ('diarrhea has not been reported', 'no CRS') or was made less likely or less severe ('using ... FRP5 to reduce the chances of CRS', 'a lower risk of GVHD', '... key factors in CRS, were significantly decreased'): the row does not say the agent causes it."
@@ -356,11 +370,31 @@ class AdverseEvents(TidyModel):
     )
     agent_ids: Series[StrList] = _agent_ids_field()
     trial_ids: Series[StrList] = _trial_ids_field()
-    sentence: Series[Str] = _sentence_field()
+    sentence: Series[Str] = _table_row_sentence_field()
     section_id: Series[Str] = _section_field()
-    paragraph_id: Series[Str] = _paragraph_field()
+    paragraph_id: Series[Str] = _paragraph_field(nullable=True)
+    table_id: Series[Str] = table_id_field(
+        "Table whose adverse-events cell lists the term for the agent of its row (raw/vocabularies/table_facts.yaml); NULL for a sentence.",
+        nullable=True,
+    )
+    row_index: Series[Int32] = pa.Field(
+        nullable=True, ge=0, description="table_cells.row_index of that row; NULL for a sentence."
+    )
     start: Series[Int32] = start_field("the term")
     end: Series[Int32] = end_field("the term")
+    ctcae_term: Series[Str] = pa.Field(
+        nullable=True,
+        description="CTCAE v5.0 term the writing grades as (raw/vocabularies/ctcae/, with the curated synonyms of ctcae_synonyms.csv: 'hand-foot syndrome' -> Palmar-plantar erythrodysesthesia syndrome); NULL when no single term fits ('cardiotoxicity').",
+    )
+    meddra_code: Series[Str] = pa.Field(
+        nullable=True,
+        str_matches=r"^\d{8}$",
+        description="MedDRA code of the CTCAE term (10033553); NULL with ctcae_term.",
+    )
+    meddra_soc: Series[Str] = pa.Field(
+        nullable=True,
+        description="MedDRA system organ class of the CTCAE term ('Skin and subcutaneous tissue disorders'); NULL with ctcae_term.",
+    )
 
     _check_span = pa.dataframe_check(spans_ordered)
 
@@ -370,4 +404,4 @@ class AdverseEvents(TidyModel):
             "One row per adverse event the review associates with an agent or a class of agents."
         )
         unique = ["doc_id", "adverse_event_id"]
-        metadata = _metadata()
+        metadata = _metadata(TABLE_CAPTION_FK)

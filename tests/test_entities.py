@@ -15,6 +15,25 @@ from tidyreview.schemas import entities as entities_schema
 from tidyreview.source import source_from_text
 from tidyreview.stages import run_with_earlier
 
+# The field's vocabularies every agents folder holds beside the curated lexicon.
+FIELD_VOCABULARIES = (
+    "drugbank",
+    "drugbank_exclusions.csv",
+    "inn_stems.csv",
+    "agent_classes.csv",
+)
+
+
+def with_field_vocabularies(folder):
+    for name in FIELD_VOCABULARIES:
+        src = VOCABULARIES / name
+        if src.is_dir():
+            shutil.copytree(src, folder / name)
+        else:
+            shutil.copy(src, folder / name)
+    return folder
+
+
 ENTITY_TABLES = [
     "agents",
     "agent_mentions",
@@ -70,7 +89,7 @@ taxane,taxane,taxane|taxanes,chemotherapy,,false,,
 
 @pytest.fixture(scope="module")
 def made_up(tmp_path_factory):
-    vocab = tmp_path_factory.mktemp("vocabularies")
+    vocab = with_field_vocabularies(tmp_path_factory.mktemp("vocabularies"))
     (vocab / "agents.csv").write_text(MADE_UP_AGENTS, encoding="utf-8")
     (vocab / "not_agents.csv").write_text("pattern,kind,reason\nCD\\d+,gene_or_protein,x\n")
     shutil.copy(VOCABULARIES / "table_layouts.yaml", vocab)
@@ -89,6 +108,8 @@ def test_made_up_agent_mentions(made_up):
         ("palbo", "palbociclib"),
         ("tras", "trastuzumab"),
         ("tdm1", "T- DM1"),
+        ("fakotinib", "fakotinib"),  # an INN stem (-tinib): a rule agent
+        ("abc123", "ABC-123"),  # a development code: a rule agent
         ("pozi", "Poziotinib"),
         ("pozi", "poziotinib"),
         ("pozi", "Pozotinib"),
@@ -120,14 +141,22 @@ def test_made_up_trial_agents_roles(made_up):
         ("NCT04425018", "zanidatamab", "investigational", "text"),
         ("NCT04425018", "palbo", "combination", "text"),
         ("NCT04425018", "tras", "comparator", "text"),
+        ("NCT22222222", "fakotinib", "investigational", "text"),
+        ("NCT22222222", "abc123", "combination", "text"),
     }
 
 
 def test_made_up_flags(made_up):
     _, out = made_up
     q = out["quality_flags"]
-    unknown = q[q["check"] == "unknown_drug_like_name"]
-    assert sorted(unknown["subject"]) == ["ABC-123", "fakotinib"]  # CD16 is decided
+    # the names rules recognise are agents, flagged for a curator; CD16 is decided
+    assert q[q["check"] == "unknown_drug_like_name"].empty
+    uncurated = q[q["check"] == "agent_not_curated"]
+    assert sorted(uncurated["subject"]) == ["ABC-123", "fakotinib"]
+    agents = out["agents"].set_index("agent_id")
+    assert agents.loc["fakotinib", "source"] == "rule"
+    assert agents.loc["fakotinib", "modality"] == "tyrosine_kinase_inhibitor"
+    assert agents.loc["abc123", "modality"] == "other"
     conflict = q[q["check"] == "trial_fact_conflict"]
     assert list(conflict["subject"]) == ["NCT11111111"]
     assert "PHASE1" in conflict["detail"].iloc[0] and "PHASE3" in conflict["detail"].iloc[0]
@@ -191,7 +220,7 @@ References
 
 @pytest.fixture(scope="module")
 def links(tmp_path_factory):
-    vocab = tmp_path_factory.mktemp("vocabularies")
+    vocab = with_field_vocabularies(tmp_path_factory.mktemp("vocabularies"))
     (vocab / "agents.csv").write_text(MADE_UP_AGENTS, encoding="utf-8")
     (vocab / "not_agents.csv").write_text("pattern,kind,reason\n", encoding="utf-8")
     shutil.copy(VOCABULARIES / "table_layouts.yaml", vocab)
@@ -680,3 +709,38 @@ def test_list_columns_resolve(out, source):
     tables = {**out, **structure.extract(source)}
     for table in ("agents", "trial_statements", "named_studies"):
         assert list_key_failures(table, out[table], tables, {source.doc_id: source}).empty
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "modality"),
+    [
+        ("CX-2029 (CD71-MMAE ADC) is in trials.", "CX-2029", "antibody_drug_conjugate"),
+        ("XY-123, a bispecific antibody, binds HER2.", "XY-123", "bispecific_antibody"),
+        ("The novel TKI XY-123 was given.", "XY-123", "tyrosine_kinase_inhibitor"),
+        ("XY-123 (NCT01234567) was given.", "XY-123", None),
+        ("ADCs and TKIs such as XY-123.", "XY-123", None),
+    ],
+)
+def test_modality_stated_next_to_a_name(text, name, modality):
+    from tidyreview.agent_mentions import load_class_words, stated_modality
+
+    start = text.index(name)
+    classes = load_class_words(VOCABULARIES)
+    assert stated_modality(text, start, start + len(name), classes) == modality
+
+
+def test_lucas_rule_agents_take_the_modality_the_text_states():
+    from tidyreview.source import load_source
+
+    pdf = VOCABULARIES.parents[1] / "raw/reviews/lucas-2021-antibodies-10-30.pdf"
+    out = run_with_earlier("entities", load_source(pdf), VOCABULARIES)
+    agents = out["agents"].set_index("agent_id")
+    # "CX-2009 (CD116-DM4 ADC) and CX-2029 (CD71-MMAE ADC)"
+    assert agents.loc["cx2029", "modality"] == "antibody_drug_conjugate"
+    assert agents.loc["cx2029", "source"] == "rule"
+    assert agents.loc["cx_2009", "modality"] == "antibody_drug_conjugate"
+    assert agents.loc["bivatuzumab_mertansine", "modality"] == "antibody_drug_conjugate"
+    # the trial code of a study is no agent, a curated agent keeps its row
+    assert "egf105084" not in agents.index
+    assert len(agents[agents["source"] == "curated"]) == 115
+    validate("agents", out["agents"], {})

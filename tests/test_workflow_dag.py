@@ -141,3 +141,25 @@ def test_config_is_validated_against_its_schema(tmp_path):
     assert result.returncode != 0
     out = result.stdout + result.stderr
     assert "Error validating config file" in out and "'reviews_dirr' was unexpected" in out
+
+
+@pytest.mark.slow
+def test_switching_the_curated_lexicon_off_reruns_the_entities_stage(built_repo):
+    assert rules_to_run(snakemake(built_repo, "-n")) == set()
+    rerun = rules_to_run(snakemake(built_repo, "-n", "--config", "curated_lexicon=false"))
+    assert "entities" in rerun and "structure" not in rerun
+    assert rules_to_run(snakemake(built_repo, "-n", "--config", "curated_lexicon=true")) == set()
+
+
+def test_a_curated_lexicon_setting_that_is_not_a_boolean_is_one_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SNAKEMAKE")}
+    cmd = [SNAKEMAKE, "-s", str(ROOT / "Snakefile"), "-d", str(ROOT), "-n"]
+    result = subprocess.run(
+        [*cmd, "--config", "curated_lexicon=maybe"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "config key curated_lexicon: 'maybe' is not true or false" in result.stderr

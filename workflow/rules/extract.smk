@@ -82,6 +82,11 @@ rule annotations:
             "agent_classes.csv",
             "regulatory_bodies.csv",
             "measures.csv",
+            "ctcae/ctcae_v5.0_terms.csv",
+            "ctcae_synonyms.csv",
+            "ctcae_excluded.csv",
+            "regulatory_cues.csv",
+            "table_facts.yaml",
         ),
         code=code("annotations"),
     output:
@@ -108,6 +113,8 @@ rule entities:
             "table_layouts.yaml",
             "drugbank/drugbank_vocabulary.csv",
             "drugbank_exclusions.csv",
+            "inn_stems.csv",
+            "agent_classes.csv",
         ),
         code=code("entities"),
     output:
@@ -119,6 +126,7 @@ rule entities:
     params:
         stage="entities",
         vocabularies=folder_of("input", "vocabularies"),
+        options={"curated_lexicon": CURATED_LEXICON},
     script:
         "../scripts/stage.py"
 

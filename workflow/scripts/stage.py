@@ -9,4 +9,5 @@ run_stage(
     log=snakemake.log[0],  # noqa: F821
     vocabulary_files=list(getattr(snakemake.input, "vocabularies", [])),  # noqa: F821
     inputs={k: v for k, v in snakemake.input.items()},  # noqa: F821
+    options=dict(getattr(snakemake.params, "options", None) or {}),  # noqa: F821
 )

@@ -1,5 +1,6 @@
 """Agents and where the review names them: the searchable regions of the document, the
-agents of the curated lexicon found there (agent_mentions), and the review_tables stage's
+agents found there (agent_mentions) from three sources — the curated lexicon, DrugBank's
+open vocabulary and the name rules (`agent_vocabulary`) — and the review_tables stage's
 tables read back (see `Scan`, what the other entity modules work from).
 
 Where names are looked for: the Simple Summary and Abstract, section headings, body
@@ -8,27 +9,32 @@ paragraphs (page breaks included), captions and table cells; never the reference
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from tidyreview.schemas.annotation_vocabularies import AgentClasses
+from tidyreview.schemas.vocabularies import MODALITIES
+
+from .agent_vocabulary import AgentVocabulary, load_agent_vocabulary
 from .layout import LABELLED, Layout, read_layout
-from .lexicon import (
-    AGENTS_FILE,
-    NOT_AGENTS_FILE,
-    Lexicon,
-    Matcher,
-    NotAgents,
-    load_lexicon,
-    load_not_agents,
-)
-from .patterns import TRIAL_ID
+from .lexicon import Agent, Lexicon, Matcher, NameMatch, NotAgents, read_vocabulary
+from .patterns import MALFORMED_NCT, TRIAL_ID
 from .sentences import PROSE_LABELS, Sentence, document_sentences
 from .source import Source
 from .stages import TIDY_TABLES
+
+CLASSES_FILE = "agent_classes.csv"
+
+# A name followed by "analogue" names a class of molecules, not the agent itself ("a
+# lipid-permeable tacrolimus analogue"), and a registry identifier (even malformed) is never a
+# development code; the curated lexicon is trusted as it is.
+ANALOGUE_AFTER = re.compile(r"\s*(?:analogues?|analogs?|derivatives?)\b", re.IGNORECASE)
 
 # --- where things are ----------------------------------------------------------------------
 
@@ -133,7 +139,9 @@ class Places:
         }
 
 
-def find_names(matcher: Matcher, text: str, regions: list[Region]) -> list[Mention]:
+def find_names(
+    matcher: Matcher | AgentVocabulary, text: str, regions: list[Region]
+) -> list[Mention]:
     """Return every match of `matcher` in the regions, in document order."""
     return [
         Mention(m.start, m.end, m.surface, m.entity, m.alias, r)
@@ -191,7 +199,9 @@ class Scan:
 
     source: Source
     layout: Layout
-    lexicon: Lexicon
+    lexicon: Lexicon  # the agents found: every curated one, and the others the text names
+    vocabulary: AgentVocabulary
+    agents: pd.DataFrame  # the agents table (see `AgentVocabulary.frame`)
     not_agents: NotAgents
     view: TableView
     regions: list[Region]
@@ -226,24 +236,164 @@ class Scan:
         return next(s for s in self.sentences if s.start <= m.start < s.stop)
 
 
-def scan_document(source: Source, vocabularies: Path, inputs: Mapping[str, pd.DataFrame]) -> Scan:
-    """Find the agents and registry identifiers of `source` (see the module docstring)."""
+def scan_document(
+    source: Source,
+    vocabularies: Path,
+    inputs: Mapping[str, pd.DataFrame],
+    curated_lexicon: bool = True,
+) -> Scan:
+    """Find the agents and registry identifiers of `source` (see the module docstring);
+    `curated_lexicon=False` leaves the curated lexicon out (DrugBank and rules only)."""
     layout = read_layout(source)
-    lexicon = load_lexicon(vocabularies / AGENTS_FILE)
+    vocab = load_agent_vocabulary(vocabularies, curated_lexicon=curated_lexicon)
     view = TableView.from_inputs(inputs)
     regions = text_regions(layout)
+    ids = find_registry_ids(source.text, regions)
+    id_spans = [(m.start, m.end) for m in ids] + [
+        m.span() for r in regions for m in MALFORMED_NCT.finditer(source.text, r.start, r.end)
+    ]
+    mentions = [
+        m
+        for m in find_names(vocab, source.text, regions)
+        if vocab.source_of(m.entity) == "curated"
+        or not (ANALOGUE_AFTER.match(source.text, m.end) or overlaps(m.start, m.end, id_spans))
+    ]
+    agents = vocab.frame(
+        [NameMatch(m.start, m.end, m.surface, m.entity, m.alias) for m in mentions], source.text
+    )
+    agents = with_stated_modality(agents, mentions, source.text, load_class_words(vocabularies))
     return Scan(
         source=source,
         layout=layout,
-        lexicon=lexicon,
-        not_agents=load_not_agents(vocabularies / NOT_AGENTS_FILE),
+        lexicon=found_lexicon(agents, vocab, vocabularies),
+        vocabulary=vocab,
+        agents=agents,
+        not_agents=vocab.not_agents,
         view=view,
         regions=regions,
         places=Places(source, regions, view.cells),
         sentences=[s for s in document_sentences(layout) if s.unit.kind != "heading"],
-        agent_mentions=find_names(lexicon.matcher(), source.text, regions),
-        id_mentions=find_registry_ids(source.text, regions),
+        agent_mentions=mentions,
+        id_mentions=ids,
     )
+
+
+def load_class_words(folder: Path) -> Matcher:
+    """The writings of the agent classes (raw/vocabularies/agent_classes.csv) that are
+    modalities, singular forms too ("ADCs" -> "ADC"), case-sensitive."""
+    classes = read_vocabulary(Path(folder) / CLASSES_FILE, AgentClasses)
+    names = []
+    for cls, variants in zip(classes["agent_class"], classes["variants"], strict=True):
+        if cls not in MODALITIES:
+            continue
+        for v in variants.split("|"):
+            names.append((cls, v))
+            if v.endswith("ies"):
+                names.append((cls, v[:-3] + "y"))
+            elif v.endswith("s") and len(v) > 3:
+                names.append((cls, v[:-1]))
+    return Matcher(sorted(set(names)), case_sensitive=True)
+
+
+# "CX-2029 (CD71-MMAE ADC)", "X, a bispecific antibody", "the ADC X": a class named in
+# brackets or apposition right after the name, or right before it.
+_BRACKET_AFTER = re.compile(r"\s*\(([^()]{1,40})\)")
+_APPOSITION_AFTER = re.compile(r",\s+(?:an?|the)\s+([^,.;()]{1,40})")
+_BEFORE = re.compile(r"\b(?:[Tt]he|[Aa]n?)\s+((?:[\w-]+\s+){0,2}[\w-]+)\s+$")
+
+
+def stated_modality(text: str, start: int, end: int, classes: Matcher) -> str | None:
+    """The modality the text states right next to a name (see the patterns above)."""
+    windows = []
+    for pattern in (_BRACKET_AFTER, _APPOSITION_AFTER):
+        m = pattern.match(text, end)
+        if m:
+            windows.append(m.group(1))
+    m = _BEFORE.search(text[max(0, start - 60) : start])
+    if m:
+        windows.append(m.group(1))
+    for w in windows:
+        found = {c.entity for c in classes.find(w)}
+        if len(found) == 1:
+            return found.pop()
+    return None
+
+
+def with_stated_modality(
+    agents: pd.DataFrame, mentions: list[Mention], text: str, classes: Matcher
+) -> pd.DataFrame:
+    """A DrugBank or rule agent whose name shows no modality ("other") takes the one the
+    text states next to one of its mentions (the first such)."""
+    unknown = set(
+        agents.loc[(agents["source"] != "curated") & (agents["modality"] == "other"), "agent_id"]
+    )
+    stated: dict[str, str] = {}
+    for m in mentions:
+        if m.entity in unknown and m.entity not in stated:
+            modality = stated_modality(text, m.start, m.end, classes)
+            if modality:
+                stated[m.entity] = modality
+    if not stated:
+        return agents
+    out = agents.copy()
+    out["modality"] = [
+        stated.get(a, x) for a, x in zip(out["agent_id"], out["modality"], strict=True)
+    ]
+    return out
+
+
+def found_lexicon(agents: pd.DataFrame, vocab: AgentVocabulary, folder: Path) -> Lexicon:
+    """The agents table as a Lexicon (what the other entity modules look names up in):
+    the curated agents with all their writings, the others with the writings found."""
+    rows = {}
+    for r in agents.to_dict("records"):
+        rows[r["agent_id"]] = Agent(
+            r["agent_id"],
+            r["name"],
+            tuple(r["aliases"]),
+            r["modality"],
+            tuple(r["targets"]),
+            bool(r["her2_directed"]),
+            tuple(r["component_of"] or ()),
+            r["notes"],
+        )
+    path = vocab.lexicon.path if vocab.lexicon else str(Path(folder) / "agents.csv")
+    return Lexicon(rows, path)
+
+
+@contextmanager
+def without_rule_agents(scan: Scan) -> Iterator[None]:
+    """Hide the rule agents' mentions from `scan` for the time of the block."""
+    rule = set(scan.agents.loc[scan.agents["source"] == "rule", "agent_id"])
+    everything = scan.agent_mentions
+    scan.agent_mentions = [m for m in everything if m.entity not in rule]
+    try:
+        yield
+    finally:
+        scan.agent_mentions = everything
+
+
+def drop_study_codes(scan: Scan, study_spans: list[tuple[int, int]]) -> None:
+    """Drop the rule matches that overlap a study-name mention ("EGF105084", "DB-07": a
+    trial's code has a development code's shape), and rebuild the agents from the rest."""
+    rule = set(scan.agents.loc[scan.agents["source"] == "rule", "agent_id"])
+    kept = [
+        m
+        for m in scan.agent_mentions
+        if m.entity not in rule or not overlaps(m.start, m.end, study_spans)
+    ]
+    if len(kept) == len(scan.agent_mentions):
+        return
+    scan.agent_mentions = kept
+    modality = dict(zip(scan.agents["agent_id"], scan.agents["modality"], strict=True))
+    scan.agents = scan.vocabulary.frame(
+        [NameMatch(m.start, m.end, m.surface, m.entity, m.alias) for m in kept], scan.raw
+    )
+    scan.agents["modality"] = [
+        modality.get(a, x)
+        for a, x in zip(scan.agents["agent_id"], scan.agents["modality"], strict=True)
+    ]
+    scan.lexicon = found_lexicon(scan.agents, scan.vocabulary, Path(scan.lexicon.path).parent)
 
 
 def agent_mentions_frame(scan: Scan) -> pd.DataFrame:

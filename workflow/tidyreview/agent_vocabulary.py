@@ -47,6 +47,7 @@ from .lexicon import (
     alias_key,
     load_lexicon,
     load_not_agents,
+    problems_message,
     read_vocabulary,
 )
 from .phrases import PhraseMatcher, resolve, tokens
@@ -151,8 +152,7 @@ def read_drugbank_rows(path: Path) -> list[tuple[str, str, str]]:
         seen[db_id] = number
         rows.append((db_id, name, synonyms))
     if problems:
-        shown = problems[:20] + [f"... {len(problems) - 20} more"] * (len(problems) > 20)
-        raise LexiconError(f"{path}: {len(problems)} problem(s):\n  - " + "\n  - ".join(shown))
+        raise LexiconError(problems_message(path, problems))
     return rows
 
 
@@ -295,8 +295,19 @@ class AgentVocabulary:
     drug_ids: dict[str, str] = field(default_factory=dict)  # drugbank_id -> agent_id
     rule_agents: dict[str, AgentInfo] = field(default_factory=dict)
     rule_of: dict[str, str] = field(default_factory=dict)  # rule agent_id -> rule
+    # what __post_init__ builds, read back from the cache (see `load_agent_vocabulary`)
+    built: tuple | None = field(default=None, repr=False)
 
     def __post_init__(self):
+        if self.built is not None:
+            self.curated_ids, self.drug_ids, self.phrases = self.built
+            self.built = None
+        else:
+            self._build()
+        self.curated_matcher = self.lexicon.matcher() if self.lexicon else None
+        self._by_agent = {agent_id: db_id for db_id, agent_id in self.drug_ids.items()}
+
+    def _build(self):
         curated = self.lexicon.agents if self.lexicon else {}
         curated_keys = {alias_key(a) for agent in curated.values() for a in agent.aliases}
         curated_keys |= {alias_key(agent.name) for agent in curated.values()}
@@ -317,8 +328,6 @@ class AgentVocabulary:
             for w, k in zip(d.writings, d.keys, strict=True)
             if k not in curated_keys
         )
-        self.curated_matcher = self.lexicon.matcher() if self.lexicon else None
-        self._by_agent = {agent_id: db_id for db_id, agent_id in self.drug_ids.items()}
 
     # --- matching ---------------------------------------------------------------------
 
@@ -473,6 +482,141 @@ def load_agent_vocabulary(folder: str | Path, curated_lexicon: bool = True) -> A
     folder = Path(folder)
     lexicon = load_lexicon(folder / AGENTS_FILE) if curated_lexicon else None
     not_agents = load_not_agents(folder / NOT_AGENTS_FILE)
-    drugbank = load_drugbank(folder / DRUGBANK_FILE, folder / DRUGBANK_EXCLUSIONS_FILE)
     rules = load_name_rules(folder / INN_STEMS_FILE)
-    return AgentVocabulary(lexicon, drugbank, rules, not_agents)
+    files = [folder / DRUGBANK_FILE, folder / DRUGBANK_EXCLUSIONS_FILE]
+    if curated_lexicon:
+        files.append(folder / AGENTS_FILE)
+    key = _cache_key(files, curated_lexicon)
+    cached = _read_cache(key)
+    if cached is not None:
+        drugbank, built = cached
+        return AgentVocabulary(lexicon, drugbank, rules, not_agents, built=built)
+    drugbank = load_drugbank(folder / DRUGBANK_FILE, folder / DRUGBANK_EXCLUSIONS_FILE)
+    vocab = AgentVocabulary(lexicon, drugbank, rules, not_agents)
+    _write_cache(key, (drugbank, (vocab.curated_ids, vocab.drug_ids, vocab.phrases)))
+    return vocab
+
+
+# --- the built DrugBank matcher, cached between processes ----------------------------------
+#
+# Parsing DrugBank's 14k rows and indexing 40k writings takes ~0.7 s of CPU; every job of
+# the entities rule would pay it. The result is kept in a pickle under the user's cache
+# folder ($TIDYREVIEW_CACHE, else $XDG_CACHE_HOME/tidyreview, else ~/.cache/tidyreview;
+# TIDYREVIEW_CACHE=off disables it), named by a hash of the vocabulary files' contents, the
+# setting and the code building it: a changed file or module is a new name, never a stale
+# read. A cache that cannot be read or written is ignored.
+
+_CODE_FILES = ("agent_vocabulary.py", "phrases.py", "lexicon.py")
+
+
+def _cache_dir() -> Path | None:
+    import os
+
+    setting = os.environ.get("TIDYREVIEW_CACHE")
+    if setting == "off":
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "tidyreview"
+
+
+def _cache_key(files: list[Path], curated_lexicon: bool) -> str | None:
+    import hashlib
+
+    digest = hashlib.sha256(f"curated={curated_lexicon}".encode())
+    here = Path(__file__).parent
+    for path in [*files, *(here / name for name in _CODE_FILES)]:
+        if not path.is_file():
+            return None  # the loaders name the missing file
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _read_cache(key: str | None):
+    import pickle
+
+    folder = _cache_dir()
+    if key is None or folder is None:
+        return None
+    try:
+        with (folder / f"agents-{key}.pickle").open("rb") as f:
+            return pickle.load(f)
+    except Exception:  # noqa: BLE001 - a missing or damaged cache is rebuilt
+        return None
+
+
+def _write_cache(key: str | None, value) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    folder = _cache_dir()
+    if key is None or folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".agents-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"agents-{key}.pickle")
+        for old in folder.glob("agents-*.pickle"):  # keep the few newest
+            if old.stat().st_mtime < (folder / f"agents-{key}.pickle").stat().st_mtime - 86400:
+                old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+# --- one agents table for several reviews -------------------------------------------------
+
+SOURCE_RANK = {s: i for i, s in enumerate(SOURCES)}
+
+
+def merge_agents(
+    frames: list[tuple[str, pd.DataFrame]],
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Return one agents table from the tables of several reviews [(doc_id, frame)], and
+    the conflicts met (dicts with doc_id, agent_id, the modality kept and the one not).
+
+    Rows sharing an agent_id become one, whatever the order the reviews come in: the
+    attributes of the row from the best source (curated, then DrugBank, then rules; the
+    first review by doc_id among equals); its aliases first as that row writes them, then
+    the other rows' writings it lacks, sorted; the targets likewise. Two rule rows that
+    infer different modalities keep the one other than "other" (then the first in
+    alphabetical order), and the conflict is returned for a quality flag."""
+    rows: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    for doc_id, frame in sorted(frames, key=lambda f: f[0]):
+        for r in frame.to_dict("records"):
+            rows[r["agent_id"]].append((doc_id, r))
+    merged, conflicts = [], []
+    for agent_id, found in rows.items():
+        found.sort(key=lambda x: SOURCE_RANK.get(x[1]["source"], len(SOURCES)))
+        best = dict(found[0][1])
+        if len(found) > 1:
+            for column in ("aliases", "targets"):
+                have = list(best[column])
+                keys = {alias_key(a) for a in have}
+                extra = sorted(
+                    {a for _, r in found[1:] for a in r[column] if alias_key(a) not in keys}
+                )
+                best[column] = have + extra
+            if best["source"] != "curated":
+                best["her2_directed"] = _her2(best["targets"])
+            if best["source"] == "rule":
+                modalities = {r["modality"] for _, r in found}
+                if len(modalities) > 1:
+                    kept = sorted(modalities, key=lambda m: (m == "other", m))[0]
+                    best["modality"] = kept
+                    for doc_id, r in found:
+                        if r["modality"] != kept:
+                            conflicts.append(
+                                {
+                                    "doc_id": doc_id,
+                                    "agent_id": agent_id,
+                                    "kept": kept,
+                                    "dropped": r["modality"],
+                                }
+                            )
+        merged.append(best)
+    columns = list(frames[0][1].columns) if frames else AGENT_COLUMNS
+    return pd.DataFrame(merged, columns=columns), conflicts

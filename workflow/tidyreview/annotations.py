@@ -37,6 +37,7 @@ from .sentence_subjects import (
 )
 from .sentences import document_sentences
 from .source import Source
+from .table_facts import fact_rows
 
 STAGE = "annotations"
 
@@ -112,14 +113,17 @@ def extract(
     flags = Flags(source, STAGE)
     abbr = abbreviations(layout, sentences)
     abbreviation_flags(abbr, layout, flags)
-    vocab = load_vocabularies(folder, abbr)
+    vocab = load_vocabularies(folder, abbr, inputs.get("agents"))
     refs, tables = entity_evidence(source, folder, inputs)
     contexts = sentence_contexts(sentences, vocab, refs)
-    events = regulatory_events(contexts, vocab, source, flags)
+    facts = fact_rows(inputs.get("table_cells"), inputs.get("agent_mentions"), vocab.table_facts)
+    captions = {t.table_id: (t.caption.section_id, t.caption.text) for t in layout.tables}
+    sections = {t: c[0] for t, c in captions.items()}
+    events = regulatory_events(contexts, vocab, source, flags, facts, captions)
     return {
         "abbreviations": link_abbreviations(abbr, vocab),
         "findings": findings(contexts, vocab, source, tables),
-        "adverse_events": adverse_events(contexts, vocab, abbr, source, flags),
+        "adverse_events": adverse_events(contexts, vocab, abbr, source, flags, facts, sections),
         "regulatory_events": events,
         "agent_development_stages": development_stages(contexts, events, source, tables.stages),
         "quality_flags": flags.frame(),

@@ -152,7 +152,7 @@ def _cached(folder: str, stamp: tuple) -> Ctcae:
         if term not in known:
             problems.append(f"{ex_path}: line {i + 2}: {term!r} is not a CTCAE v5.0 term")
     if problems:
-        raise LexiconError("\n".join(problems))
+        raise LexiconError("; ".join(problems))
     return Ctcae(
         terms,
         list(zip(syn["writing"], syn["ctcae_term"], strict=True)),

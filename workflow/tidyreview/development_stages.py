@@ -185,20 +185,32 @@ def development_stages(
 Offer = tuple[str, str, dict]  # agent_id, stage, evidence columns
 
 
+# The kinds of regulatory event that make an agent approved. A withdrawal, a clinical
+# hold or a designation (breakthrough therapy, fast track) states no stage by itself: a
+# withdrawn drug was approved once, but the review may say it of an application, and an
+# agent on hold or designated is in trials whose phase the text states elsewhere.
+APPROVAL_KINDS = {"approval", "accelerated_approval", "conditional_approval", "reapproval"}
+
+
 def _approval_offers(events: pd.DataFrame) -> Iterator[Offer]:
-    """Approved: each agent of a regulatory approval that is not negated."""
+    """Approved: each agent of a regulatory approval that is not negated, stated in a
+    sentence or in a table row (an approval-year column: see `table_facts`)."""
     for e in events.itertuples():
-        if e.negated or e.kind == "guideline_recommendation":
+        if e.negated or e.kind not in APPROVAL_KINDS:
             continue
+        table_id = getattr(e, "table_id", None)
+        from_table = table_id is not None and not pd.isna(table_id)
         for agent in e.agent_ids:
             evidence = {
                 "surface": e.surface,
-                "sentence": e.sentence,
+                "sentence": None if from_table else e.sentence,
                 "section_id": e.section_id,
-                "paragraph_id": e.paragraph_id,
+                "paragraph_id": None if from_table else e.paragraph_id,
                 "start": e.start,
                 "end": e.end,
             }
+            if from_table:
+                evidence |= {"source": "table", "table_id": table_id, "row_index": e.row_index}
             yield agent, "approved", evidence
 
 

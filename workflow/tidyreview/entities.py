@@ -1,6 +1,6 @@
 """Agents and trials as entities linked across the text and the tables (stage "entities").
 
-Tables: agents (the curated lexicon), agent_mentions, trials, named_studies,
+Tables: agents (the curated lexicon, DrugBank and name rules: `agent_vocabulary`), agent_mentions, trials, named_studies,
 trial_mentions, trial_agents and the stage's quality_flags.
 
 Where names are looked for: the Simple Summary and Abstract, section headings, body
@@ -27,33 +27,75 @@ from pathlib import Path
 import pandas as pd
 
 from . import entity_flags, trial_agents, trials
-from .agent_mentions import agent_mentions_frame, scan_document
-from .agent_vocabulary import curated_agents_frame
-from .lexicon import NAMED_STUDIES_FILE, load_named_studies
+from .agent_mentions import (
+    Mention,
+    Scan,
+    agent_mentions_frame,
+    drop_study_codes,
+    scan_document,
+    without_rule_agents,
+)
+from .lexicon import AGENTS_FILE, NAMED_STUDIES_FILE, load_named_studies
 from .quality import Flags
 from .source import Source
 
 STAGE = "entities"
 
 
+def uncurated_agent_flags(scan: Scan, flags: Flags) -> None:
+    """An agent the curated lexicon lacks, found by DrugBank or a name rule: worth a
+    curator's look (its modality and targets are only what the name and the text next to
+    it say)."""
+    first: dict[str, Mention] = {}
+    for m in scan.agent_mentions:
+        first.setdefault(m.entity, m)
+    for a in scan.agents.to_dict("records"):
+        m = first.get(a["agent_id"])
+        if a["source"] == "curated" or m is None:
+            continue
+        how = (
+            f"DrugBank {a['drugbank_id']}"
+            if a["source"] == "drugbank"
+            else a["notes"] or "a name rule"
+        )
+        flags.add(
+            "agent_not_curated",
+            "info",
+            m.surface,
+            f"agent {a['agent_id']} ({a['modality']}) is not in {AGENTS_FILE}: {how}",
+            m.start,
+            m.end,
+            table_name="agents",
+        )
+
+
 def extract(
-    source: Source, vocabularies: str | Path, inputs: Mapping[str, pd.DataFrame]
+    source: Source,
+    vocabularies: str | Path,
+    inputs: Mapping[str, pd.DataFrame],
+    curated_lexicon: bool = True,
 ) -> dict[str, pd.DataFrame]:
     """Return the entity tables of one document (see the module docstring) from the
     review_tables stage's tables in `inputs`, and the interim-only table_links (what the
-    annotations stage reads of the tables' links)."""
+    annotations stage reads of the tables' links). `curated_lexicon=False` (config key
+    `curated_lexicon`) finds agents from DrugBank and the name rules only."""
     folder = Path(vocabularies)
     flags = Flags(source, STAGE)
-    scan = scan_document(source, folder, inputs)
-    names = trials.name_trials(scan, load_named_studies(folder / NAMED_STUDIES_FILE), flags)
+    scan = scan_document(source, folder, inputs, curated_lexicon)
+    # studies are looked for beside the curated and DrugBank names only: a development
+    # code found by rule may be a study's name ("EGF105084"), which then wins
+    with without_rule_agents(scan):
+        names = trials.name_trials(scan, load_named_studies(folder / NAMED_STUDIES_FILE), flags)
+    drop_study_codes(scan, [(m.start, m.end) for m in names.study_mentions])
     table_links = trial_agents.table_links(scan)
     text_links = trial_agents.TextLinks(scan, names, table_links).links()
     facts = trials.text_facts(scan, names, table_links)
     trials_frame = trials.trials_frame(scan, names, facts)
     links = (table_links, text_links)
     entity_flags.check_all(scan, names, links, facts, trials_frame, flags)
+    uncurated_agent_flags(scan, flags)
     return {
-        "agents": curated_agents_frame(scan.lexicon),
+        "agents": scan.agents,
         "agent_mentions": agent_mentions_frame(scan),
         "trial_statements": trials_frame,
         "named_studies": trials.named_studies_frame(scan, names),

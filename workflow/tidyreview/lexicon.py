@@ -49,6 +49,16 @@ class LexiconError(TidyReviewError):
     """A curated vocabulary file is missing or invalid."""
 
 
+def problems_message(path: Path | str, problems: list[str], shown: int = 5) -> str:
+    """One line naming the file and its problems (each naming its line): the first
+    `shown` of them, and how many more."""
+    more = f"; ... {len(problems) - shown} more" if len(problems) > shown else ""
+    listed = "; ".join(" ".join(p.split()) for p in problems[:shown])
+    if len(problems) == 1:
+        return f"{path}: {listed}"
+    return f"{path}: {len(problems)} problems: {listed}{more}"
+
+
 def alias_key(alias: str) -> str:
     """Return the matching key of a name: case-folded, separators removed."""
     return _SEPARATOR.sub("", alias.casefold())
@@ -201,7 +211,7 @@ def _schema_message(path: Path, df: pd.DataFrame, failures: pd.DataFrame) -> str
             f"  - line {_line(f.index)} ({first} {key!r}), column {f.column}: "
             f"value {f.failure_case!r} fails {f.check}"
         )
-    return f"{path}: {len(lines)} problem(s):\n" + "\n".join(lines)
+    return problems_message(path, [line.removeprefix("  - ") for line in lines])
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -241,7 +251,7 @@ def load_lexicon(path: str | Path) -> Lexicon:
             elif parent == row["agent_id"]:
                 problems.append(f"{where}: an agent cannot be a component of itself")
     if problems:
-        raise LexiconError(f"{path}: {len(problems)} problem(s):\n  - " + "\n  - ".join(problems))
+        raise LexiconError(problems_message(path, problems))
     agents = {
         row["agent_id"]: Agent(
             agent_id=row["agent_id"],

@@ -5,6 +5,7 @@ body (curated regulatory_bodies.csv), year, indication and the agents or class a
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -23,17 +24,35 @@ from .sentence_subjects import (
     unique,
 )
 from .source import Source
+from .table_facts import FactRow
 
 # --- Triggers, bodies, years, indications ------------------------------------------------
 
-# The words that state an approval or a recommendation, with what may qualify them:
-# "approved", "FDA-approved", "accelerated FDA approval", "conditional approval",
+# The words that state an event and its kind come from raw/vocabularies/regulatory_cues.csv
+# (`regulatory_kinds`): "approved", "FDA-approved", "accelerated FDA approval",
+# "withdrawn from the market", "breakthrough therapy designation", "clinical hold",
 # "recommended in the ASCO guidelines".
-TRIGGER = re.compile(
-    r"(?:(?P<modifier>accelerated|conditional)\s+(?:[A-Z]{2,}\s+)?)?"
-    r"(?:[A-Z]{2,}-)?(?P<word>approv(?:ed|al)|recommended)\b"
-)
-KIND_OF_MODIFIER = {"accelerated": "accelerated_approval", "conditional": "conditional_approval"}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A cue found in a sentence, read like a regular-expression match."""
+
+    kind: str
+    begin: int
+    stop: int
+    text: str
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.stop
+
+    def group(self) -> str:
+        return self.text
+
+
 GUIDELINE = re.compile(r"\bguidelines?\b", re.IGNORECASE)
 # "approved the use of margetuximab", "approval of RC48", "approved the CD19 CAR therapy":
 # the agent follows the trigger.
@@ -59,7 +78,7 @@ def _years_outside_brackets(text: str, begin: int, end: int) -> list[re.Match]:
 
 
 def _regulatory_agents(
-    ctx: SentenceContext, clause: tuple[int, int], trigger: re.Match
+    ctx: SentenceContext, clause: tuple[int, int], trigger: Trigger
 ) -> list[str]:
     """Agents an approval is about: named before it in the clause ("tucatinib was approved"),
     right after it ("approved the use of margetuximab"), or referred to by a pronoun ("This
@@ -84,6 +103,14 @@ def _regulatory_agents(
     return []
 
 
+def _qualifies_class(ctx: SentenceContext, trigger: Trigger, vocab: Vocabularies) -> bool:
+    """True when a class of agents follows the cue right away ("approved ADCs")."""
+    after = ctx.text[trigger.end() : trigger.end() + 60]
+    return any(
+        m.begin > 0 and not after[: m.begin].strip() for m in find_mentions(vocab.classes, after)
+    )
+
+
 def _indication(text: str, at: int, clause_end: int) -> tuple[int, int] | None:
     m = INDICATION_START.search(text, at, clause_end)
     if m is None or not re.fullmatch(r"[\w\s,-]*", text[at : m.start()]):
@@ -96,22 +123,69 @@ def _indication(text: str, at: int, clause_end: int) -> tuple[int, int] | None:
 
 
 def regulatory_events(
-    contexts: list[SentenceContext], vocab: Vocabularies, source: Source, flags: Flags
+    contexts: list[SentenceContext],
+    vocab: Vocabularies,
+    source: Source,
+    flags: Flags,
+    fact_rows: list[FactRow] | None = None,
+    captions: dict[str, tuple[str | None, str]] | None = None,
 ) -> pd.DataFrame:
-    """Return one row per approval or guideline recommendation of named agents."""
+    """Return one row per regulatory event of named agents: from the prose, and from the
+    tables' approval-year columns (`fact_rows`)."""
     rows = []
     for ctx in contexts:
         bodies = [(m, ctx.text[m.begin : m.end]) for m in find_mentions(vocab.bodies, ctx.text)]
-        for trigger in TRIGGER.finditer(ctx.text):
+        for cue in vocab.cues.find(ctx.text):
+            trigger = Trigger(cue.kind, cue.start, cue.end, cue.surface)
             row = _event(ctx, trigger, bodies, vocab, source, flags)
             if row is not None:
                 rows.append(row)
-    return numbered(rows, "event_id", "regulatory", REGULATORY_COLUMNS).astype({"year": "Int64"})
+    rows += _table_events(fact_rows or [], vocab, source, captions or {})
+    rows.sort(key=lambda r: (r["start"], r["end"]))
+    table = numbered(rows, "event_id", "regulatory", REGULATORY_COLUMNS)
+    return table.astype({"year": "Int64", "row_index": "Int64"})
+
+
+def _table_events(
+    fact_rows: list[FactRow], vocab: Vocabularies, source: Source, captions: dict
+) -> list[dict]:
+    """The event of each table row with a year in its approval-year column: of the
+    layout's kind, with the row's indication cell and the body the caption names."""
+    rows = []
+    for fact in fact_rows:
+        year = fact.year()
+        if year is None:
+            continue
+        section_id, caption = captions.get(fact.table_id, (None, ""))
+        bodies = find_mentions(vocab.bodies, caption)
+        indication = fact.cells.get("indication")
+        rows.append(
+            {
+                "doc_id": source.doc_id,
+                "body": bodies[0].entity if bodies else None,
+                "body_text": caption[bodies[0].begin : bodies[0].end] if bodies else None,
+                "kind": fact.event_kind,
+                "year": year[0],
+                "negated": False,
+                "surface": source.text[year[1] : year[2]],
+                "indication": " ".join(indication.text.split()) if indication else None,
+                "agent_ids": list(fact.agent_ids),
+                "trial_ids": [],
+                "sentence": None,
+                "section_id": section_id,
+                "paragraph_id": None,
+                "table_id": fact.table_id,
+                "row_index": fact.row_index,
+                "start": year[1],
+                "end": year[2],
+            }
+        )
+    return rows
 
 
 def _event(
     ctx: SentenceContext,
-    trigger: re.Match,
+    trigger: Trigger,
     bodies: list[tuple],
     vocab: Vocabularies,
     source: Source,
@@ -122,16 +196,18 @@ def _event(
     text = ctx.text
     clause = clause_span(text, trigger.start())
     in_clause = [(m, t) for m, t in bodies if clause[0] <= m.begin < clause[1]]
-    if trigger["word"] == "recommended":
+    kind = trigger.kind
+    if kind == "guideline_recommendation":
         guideline = [(m, t) for m, t in in_clause if _is_guideline(m.entity, vocab)]
         if not guideline and not GUIDELINE.search(text, *clause):
             return None  # "the recommended dose of utomilumab"
-        kind = "guideline_recommendation"
         in_clause = guideline or in_clause
-    else:
-        kind = KIND_OF_MODIFIER.get(trigger["modifier"] or "", "approval")
-    agents = _regulatory_agents(ctx, clause, trigger)
     base = row_base(ctx, source.doc_id, trigger.start(), trigger.end())
+    # "the clinically approved ADCs", "all of the FDA approved ADCs": the cue qualifies a
+    # class of agents, whatever agents the clause names
+    agents = (
+        [] if _qualifies_class(ctx, trigger, vocab) else _regulatory_agents(ctx, clause, trigger)
+    )
     if not agents:
         _flag_without_agent(ctx, trigger, clause, base, vocab, flags)
         return None
@@ -150,12 +226,14 @@ def _event(
         "indication": text[slice(*indication)] if indication else None,
         "agent_ids": agents,
         "trial_ids": list(ctx.trial_ids),
+        "table_id": None,
+        "row_index": None,
     }
 
 
 def _flag_without_agent(
     ctx: SentenceContext,
-    trigger: re.Match,
+    trigger: Trigger,
     clause: tuple[int, int],
     base: dict,
     vocab: Vocabularies,
@@ -200,6 +278,8 @@ REGULATORY_COLUMNS = [
     "sentence",
     "section_id",
     "paragraph_id",
+    "table_id",
+    "row_index",
     "start",
     "end",
 ]

@@ -85,14 +85,16 @@ def run_stage(
     log: str | None = None,
     vocabulary_files: list[str] | None = None,
     inputs: dict[str, str] | None = None,
+    options: dict | None = None,
 ) -> None:
     """Extract one document's tables for `stage` into interim Parquet files, after checking
     the vocabulary files it reads (`vocabulary_files`) are present and not empty, reading
     the interim files of earlier stages it needs from `inputs` ({table: path}; other named
-    inputs of the rule are ignored)."""
+    inputs of the rule are ignored); `options` are the workflow config settings the stage
+    takes (see `stages.Stage.options`, e.g. curated_lexicon)."""
     from .inputs import check_vocabularies
     from .interim import read_interim, write_interim
-    from .stages import STAGES, stage_reads
+    from .stages import STAGES, stage_options, stage_reads
 
     with reported(stage, log) as lines:
         check_vocabularies(vocabulary_files or [])
@@ -105,6 +107,7 @@ def run_stage(
             source,
             Path(vocabularies or "raw/vocabularies"),
             {table: read_interim(paths[table]) for table in stage_reads(stage)},
+            **stage_options(stage, options or {}),
         )
         for table, path in outputs.items():
             if table not in frames:
@@ -146,6 +149,7 @@ def run_validation(
     that matches no table of any review is an error."""
     import pandas as pd
 
+    from .agent_vocabulary import merge_agents
     from .corpus import corpus_tables
     from .metadata import datapackage_json, ddl, table_meta
     from .publish import (
@@ -168,20 +172,32 @@ def run_validation(
             )
         combined = {}
         for table, paths in interim.items():
-            frames = [f for f in (read_parquet(p) for p in paths) if len(f)]
-            if not frames:
+            read = [(p, f) for p, f in ((p, read_parquet(p)) for p in paths) if len(f)]
+            frames = [f for _, f in read]
+            if table == "agents" and len(frames) > 1:
+                # one row per agent whatever the reviews naming it (see merge_agents)
+                df, conflicts = merge_agents([(_doc_of(p), f) for p, f in read])
+                extra_flags = modality_conflict_flags(conflicts)
+                if len(extra_flags):
+                    combined["__flags__"] = extra_flags
+            elif not frames:
                 df = empty_frame(table)
             elif len(frames) == 1:
                 df = frames[0]
             else:
                 df = pd.concat(frames, ignore_index=True)
             key = table_meta(table).primary_key
-            if "doc_id" not in key and len(frames) > 1:
-                # Keyed across documents (agents): the first document's row stands.
+            if "doc_id" not in key and len(frames) > 1 and table != "agents":
+                # Keyed across documents: the first document's row stands.
                 if "doc_id" in df.columns:
                     df = df.sort_values("doc_id", kind="stable")
                 df = df.drop_duplicates(subset=key, keep="first").reset_index(drop=True)
             combined[table] = df
+        if "__flags__" in combined:
+            flags = combined.pop("__flags__")
+            combined["quality_flags"] = pd.concat(
+                [combined["quality_flags"], flags], ignore_index=True
+            )
         combined.update(corpus_tables(combined, sources))
         validated, problems = {}, []
         for table in TABLES:
@@ -213,6 +229,36 @@ def run_validation(
             write_text_atomically(datapackage_path, datapackage_json(validated["documents"]))
         if schema_sql_path:
             write_text_atomically(schema_sql_path, ddl())
+
+
+def _doc_of(interim_path: str) -> str:
+    """The doc_id of an interim file (outputs/interim/<doc_id>/<stage>/<table>.parquet)."""
+    return Path(interim_path).parts[-3]
+
+
+def modality_conflict_flags(conflicts: list[dict]):
+    """Quality flags (stage validated_tables) of agents whose modality two reviews infer
+    differently (see agent_vocabulary.merge_agents)."""
+    import pandas as pd
+
+    rows = [
+        {
+            "doc_id": c["doc_id"],
+            "flag_id": f"validated_tables-{i:04d}",
+            "stage": "validated_tables",
+            "check": "agent_modality_conflict",
+            "severity": "warning",
+            "subject": c["agent_id"],
+            "detail": f"this review's evidence makes {c['agent_id']} {c['dropped']}, another "
+            f"review's {c['kept']}; the agents table keeps {c['kept']}",
+            "table_name": "agents",
+            "start": None,
+            "end": None,
+            "line": None,
+        }
+        for i, c in enumerate(conflicts, start=1)
+    ]
+    return pd.DataFrame(rows)
 
 
 def _check_layouts_used(layouts_path: str, tables: dict, n_reviews: int) -> None:

@@ -32,7 +32,9 @@ from tidyreview.schemas.annotation_vocabularies import (
     Measures,
     RegulatoryBodies,
 )
+from tidyreview.schemas.annotations import REGULATORY_KINDS
 
+from .ctcae import Ctcae, load_ctcae
 from .evidence import TrialRef
 from .lexicon import (
     AGENTS_FILE,
@@ -45,7 +47,9 @@ from .lexicon import (
     read_vocabulary,
 )
 from .patterns import TRIAL_ID
+from .regulatory_kinds import REGULATORY_CUES_FILE, RegulatoryCueFinder, load_regulatory_cues
 from .sentences import Sentence
+from .table_facts import TABLE_FACTS_FILE, FactLayout, load_table_facts
 
 AE_FILE = "adverse_event_terms.csv"
 CLASSES_FILE = "agent_classes.csv"
@@ -108,6 +112,9 @@ class Vocabularies:
     """The curated vocabularies, as matchers over normalised sentence text."""
 
     agents: Matcher | None
+    ctcae: Ctcae
+    cues: RegulatoryCueFinder
+    table_facts: list[FactLayout]
     named_studies: Matcher | None
     adverse_events: Matcher
     classes: Matcher
@@ -156,11 +163,21 @@ def _with_short_forms(
     return Matcher(names), (Matcher(shorts, case_sensitive=True) if shorts else None)
 
 
-def load_vocabularies(folder: str | Path, abbr: pd.DataFrame) -> Vocabularies:
-    """Return the annotation vocabularies in `folder`, or raise LexiconError."""
+def load_vocabularies(
+    folder: str | Path, abbr: pd.DataFrame, agents_found: pd.DataFrame | None = None
+) -> Vocabularies:
+    """Return the annotation vocabularies in `folder`, or raise LexiconError. The agents
+    are those the entities stage found in the document (`agents_found`, its agents table:
+    every writing of each), else the curated lexicon's."""
     folder = Path(folder)
     agents = None
-    if (folder / AGENTS_FILE).exists():
+    if agents_found is not None and len(agents_found):
+        agents = Matcher(
+            (a, alias)
+            for a, aliases in zip(agents_found["agent_id"], agents_found["aliases"], strict=True)
+            for alias in aliases
+        )
+    elif (folder / AGENTS_FILE).exists():
         agents = load_lexicon(folder / AGENTS_FILE).matcher()
     studies = [(t, n) for n, t in load_named_studies(folder / NAMED_STUDIES_FILE) if t]
     ae = _read_vocabulary(folder / AE_FILE, AdverseEventTerms)
@@ -178,6 +195,9 @@ def load_vocabularies(folder: str | Path, abbr: pd.DataFrame) -> Vocabularies:
         shorts["measures"] = measure_shorts
     return Vocabularies(
         agents=agents,
+        ctcae=load_ctcae(folder),
+        cues=load_regulatory_cues(folder / REGULATORY_CUES_FILE),
+        table_facts=load_table_facts(folder / TABLE_FACTS_FILE, tuple(REGULATORY_KINDS)),
         named_studies=Matcher(studies) if studies else None,
         adverse_events=ae_matcher,
         classes=Matcher(_variants(classes, "agent_class")),

@@ -41,6 +41,8 @@ class Stage:
     reads: tuple[tuple[str, str], ...] = ()
     # tables it writes only for later stages: interim files, never published
     interim_only: tuple[str, ...] = ()
+    # settings of the workflow config it takes (keyword arguments of its extract())
+    options: tuple[str, ...] = ()
 
 
 STAGE_SPECS: dict[str, Stage] = {
@@ -52,12 +54,15 @@ STAGE_SPECS: dict[str, Stage] = {
         takes_vocabularies=True,
         reads=tuple(("review_tables", t) for t in ("table_cells", *TIDY_TABLES, "quality_flags")),
         interim_only=("table_links",),
+        options=("curated_lexicon",),
     ),
     "annotations": Stage(
         "annotations",
         takes_vocabularies=True,
         reads=(
-            *(("review_tables", t) for t in TIDY_TABLES),
+            *(("review_tables", t) for t in (*TIDY_TABLES, "table_cells")),
+            ("entities", "agents"),
+            ("entities", "agent_mentions"),
             ("entities", "trial_mentions"),
             ("entities", "table_links"),
         ),
@@ -79,14 +84,20 @@ def interim_only_tables(stage: str) -> list[str]:
 
 def _stage(name: str, spec: Stage) -> StageFunction:
     def run(
-        source: Source, vocabularies: Path, inputs: Mapping[str, pd.DataFrame] | None = None
+        source: Source,
+        vocabularies: Path,
+        inputs: Mapping[str, pd.DataFrame] | None = None,
+        **options,
     ) -> dict[str, pd.DataFrame]:
         module = importlib.import_module(f"tidyreview.{spec.module}")
+        unknown = sorted(set(options) - set(spec.options))
+        if unknown:
+            raise ValueError(f"stage {name} takes no option {unknown}")
         if spec.reads:
             missing = sorted(set(stage_reads(name)) - set(inputs or {}))
             if missing:
                 raise ValueError(f"stage {name} needs the interim tables {missing}")
-            return module.extract(source, vocabularies, dict(inputs or {}))
+            return module.extract(source, vocabularies, dict(inputs or {}), **options)
         if spec.takes_vocabularies:
             return module.extract(source, vocabularies)
         return module.extract(source)
@@ -101,8 +112,13 @@ STAGE_MODULES: dict[str, str] = {name: spec.module for name, spec in STAGE_SPECS
 STAGES: dict[str, StageFunction] = {name: _stage(name, spec) for name, spec in STAGE_SPECS.items()}
 
 
+def stage_options(stage: str, config: Mapping) -> dict:
+    """Return the settings of the workflow `config` that `stage` takes."""
+    return {k: config[k] for k in STAGE_SPECS[stage].options if k in config}
+
+
 def run_with_earlier(
-    stage: str, source: Source, vocabularies: str | Path
+    stage: str, source: Source, vocabularies: str | Path, **options
 ) -> dict[str, pd.DataFrame]:
     """Run `stage` on `source` in memory, with the stages it reads run first, their tables
     passed through Parquet as in the pipeline (for tests and one-off runs)."""
@@ -114,7 +130,7 @@ def run_with_earlier(
     def output(name: str) -> dict[str, pd.DataFrame]:
         if name not in done:
             inputs = {t: round_trip(output(s)[t]) for t, s in stage_reads(name).items()}
-            done[name] = STAGES[name](source, folder, inputs)
+            done[name] = STAGES[name](source, folder, inputs, **stage_options(name, options))
         return done[name]
 
     return output(stage)
