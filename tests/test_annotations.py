@@ -777,7 +777,7 @@ def test_findings_outside_the_hand_checked_sections(tables):
     # the sentence before (NCT03696030)
     r = find("four", "four other clinical trials")
     assert (r.value, list(r.trial_ids)) == (4.0, [])
-    # KATE (l.265) stays without a trial: named_studies ties "KATE" to no identifier (Table 4
-    # writes "NCT02924883 KATE2") and atezolizumab is the drug of many trials in the tables
+    # KATE (l.265) is Table 4's "NCT02924883 KATE2": a name extended by a number, the one
+    # reference 207 (cited in the paragraph) writes, "... (KATE2): A Phase 2 ..."
     kate = f[f["sentence"].str.contains("133 patients with atezolizumab")]
-    assert [list(t) for t in kate["trial_ids"]] == [[], []]
+    assert [list(t) for t in kate["trial_ids"]] == [["NCT02924883"], ["NCT02924883"]]

@@ -97,6 +97,7 @@ rule entities:
             "table_layouts.yaml",
             "drugbank/drugbank_vocabulary.csv",
             "drugbank_exclusions.csv",
+            "cancer_sites.csv",
         ),
         code=code("entities"),
     output:

@@ -7,8 +7,10 @@ list spells otherwise.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pandas as pd
 
@@ -35,6 +37,53 @@ INN_STEM_NAME = re.compile(
 DEVELOPMENT_CODE = re.compile(r"(?<![\w-])[A-Z]{1,5}-?\d{2,}[A-Z]?(?:-\d+)?(?!\w)")
 # "(Table 1)"
 TABLE_REFERENCE = re.compile(r"\(Table\s+(?P<number>\d+)\)")
+# Cancer sites (raw/vocabularies/cancer_sites.csv): what a table's caption limits it to
+# ("... in HER2+ breast cancer") and what the prose says a trial is of ("gastric (NCT...)").
+CANCER_SITES_FILE = "cancer_sites.csv"
+
+
+def load_cancer_sites(path: str | Path) -> dict[str, str]:
+    """term -> site ("stomach" -> "gastric")."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return {r["term"].strip().lower(): r["site"].strip() for r in csv.DictReader(f)}
+
+
+class CancerSites:
+    """Finds the cancer sites a stretch of text names."""
+
+    def __init__(self, terms: dict[str, str]):
+        self.terms = terms
+        alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+    def named(self, text: str) -> set[str]:
+        return {self.terms[m.group().lower()] for m in self.pattern.finditer(text)}
+
+    def scopes(self, scan: Scan) -> dict[str, set[str]]:
+        """Table id -> the sites its caption limits it to (empty: no stated limit)."""
+        return {t.table_id: self.named(t.caption.text) for t in scan.layout.tables}
+
+    def of_trial(self, scan: Scan, start: int, end: int) -> set[str]:
+        """The sites the sentence gives the trial written at start..end: those named
+        between the previous parenthesis and the one holding the identifier ("such as
+        gastric (NCT1 and NCT2), lung (NCT3)"), else those after it up to the next
+        parenthesis ("a phase 2 study (NCT4) in patients with ... gastric cancer")."""
+        sentence = next((s for s in scan.sentences if s.start <= start < s.stop), None)
+        if sentence is None:
+            return set()
+        before = scan.raw[sentence.start : start]
+        opening = before.rfind("(")
+        inside = opening > before.rfind(")")
+        if inside:
+            before = before[:opening]
+        sites = self.named(before[before.rfind(")") + 1 :])
+        if sites:
+            return sites
+        after = scan.raw[end : sentence.stop]
+        if inside and ")" in after:
+            after = after[after.index(")") + 1 :]
+        stop = after.find("(")
+        return self.named(after if stop < 0 else after[:stop])
 
 
 def check_all(
@@ -44,6 +93,7 @@ def check_all(
     facts: list[Fact],
     trials: pd.DataFrame,
     flags: Flags,
+    sites: CancerSites | None = None,
 ) -> None:
     """Raise every check of the module, in a fixed order (the flags' ids follow it)."""
     unknown_name_flags(scan, names, flags)
@@ -51,7 +101,7 @@ def check_all(
     drug_cell_flags(scan, flags)
     spelling_flags(scan, flags)
     study_flags(names, flags)
-    coverage_flags(scan, names, links, trials, flags)
+    coverage_flags(scan, names, links, trials, flags, sites)
     fact_flags(scan, facts, flags)
     table_reference_flags(scan, names, flags)
     reference_spelling_flags(scan, names, flags)
@@ -202,9 +252,12 @@ def coverage_flags(
     links: tuple[list[dict], list[dict]],
     trials: pd.DataFrame,
     flags: Flags,
+    sites: CancerSites | None = None,
 ) -> None:
     """Trials in a table never named in the prose; prose trials of a table's drug
-    missing from that table."""
+    missing from that table, unless the prose gives the trial a cancer site outside the
+    scope the table's caption states (a gastric cancer trial is not expected in a table
+    of trials in breast cancer)."""
     for t in trials.itertuples(index=False):
         if len(t.table_ids) and not t.in_prose:
             flags.add(
@@ -223,6 +276,7 @@ def coverage_flags(
     for link in table_links:
         if link["role"] == "investigational":
             drug_tables[link["agent_id"]].add(link["table_id"])
+    scopes = sites.scopes(scan) if sites else {}
     reported = set()
     for link in text_links:
         if link["role"] != "investigational":
@@ -232,12 +286,21 @@ def coverage_flags(
         )
         key = (link["trial_id"], link["agent_id"])
         if missing and key not in reported:
-            reported.add(key)
             ref = next(
                 m
                 for t, m in names.refs
                 if t == link["trial_id"] and link["start"] <= m.start < link["end"]
             )
+            if sites:
+                of_trial = sites.of_trial(scan, ref.start, ref.end)
+                missing = {
+                    t
+                    for t in missing
+                    if not (scopes.get(t) and of_trial and not of_trial & scopes[t])
+                }
+                if not missing:
+                    continue
+            reported.add(key)
             name = scan.lexicon.agents[link["agent_id"]].name
             flags.add(
                 "prose_trial_not_in_table",

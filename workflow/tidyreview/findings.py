@@ -367,7 +367,12 @@ def _sentence_findings(
     text = ctx.text
     classes = unique(m.entity for m in class_mentions)
     sentence_agents = ctx.subject or ([] if classes else list(ctx.referent))
-    inherit_trials = not ctx.trial_ids and (not ctx.subject or ANAPHOR.match(text))
+    # a sentence naming no trial speaks of the trials before when it names no agent,
+    # points back ("This ...") or is about the same agents ("54% in the atezolizumab
+    # group" after "The KATE trial studied the addition of atezolizumab ...")
+    inherit_trials = not ctx.trial_ids and (
+        not ctx.subject or ANAPHOR.match(text) or set(ctx.subject) <= set(ctx.referent)
+    )
     segments = _count_segments(text, measured, vocab)
     rows = []
     for v in measured:
