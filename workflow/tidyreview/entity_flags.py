@@ -23,7 +23,7 @@ from .quality import Flags
 from .references import split_entries
 from .sentences import Sentence
 from .trial_agents import DRUG_COLUMNS
-from .trials import STUDY_NAME, Fact, TrialNames
+from .trials import STUDY_NAME, Fact, TrialNames, normalise_phase
 
 # Drug-like names (a recall safety net):
 # International Nonproprietary Name stems of the agent classes the review covers:
@@ -258,6 +258,7 @@ def coverage_flags(
     missing from that table, unless the prose gives the trial a cancer site outside the
     scope the table's caption states (a gastric cancer trial is not expected in a table
     of trials in breast cancer)."""
+    table_links, text_links = links
     for t in trials.itertuples(index=False):
         if len(t.table_ids) and not t.in_prose:
             flags.add(
@@ -265,14 +266,13 @@ def coverage_flags(
                 "info",
                 t.trial_id,
                 f"listed in {', '.join(t.table_ids)} but the prose never names it "
-                "(by identifier or study name)",
+                + _unnamed_trial_detail(scan, names, table_links, t),
                 int(t.first_start),
                 int(t.first_start) + len(t.trial_id),
                 table_name="trials",
             )
     table_trials = {t.trial_id: set(t.table_ids) for t in trials.itertuples(index=False)}
     drug_tables: dict[str, set[str]] = defaultdict(set)
-    table_links, text_links = links
     for link in table_links:
         if link["role"] == "investigational":
             drug_tables[link["agent_id"]].add(link["table_id"])
@@ -312,6 +312,56 @@ def coverage_flags(
                 ref.end,
                 table_name="trials",
             )
+
+
+# A sentence describing a trial: "a phase 1 clinical study", "Epertinib was tested in a
+# phase 1 clinical study".
+_TRIAL_WORD = re.compile(r"\b(?:trials?|stud(?:y|ies))\b", re.I)
+_PHASE_WORDS = re.compile(r"\bphase\s+(\d[a-z]?(?:\s*/\s*\d[a-z]?)?)", re.I)
+
+
+def _unnamed_trial_detail(scan: Scan, names: TrialNames, table_links: list[dict], t) -> str:
+    """What the prose does say of a table trial it never names: its study name tied to
+    other identifiers ("I-SPY" written for NCT01042379), or a sentence describing a trial
+    of the one agent the tables list in this trial alone, with no identifier and no other
+    phase ("A phase 1 clinical study is currently recruiting 137 patients to study the
+    safety of IMM2902")."""
+    for acronym in t.acronyms:
+        st = names.studies.get(alias_key(acronym))
+        if st is None:
+            continue
+        prose = [m for m in st.mentions if m.region.table_id is None]
+        others = [i for i in st.trial_ids if i != t.trial_id]
+        if prose and others:
+            return (
+                f"by identifier; it writes the study name {acronym!r} (line "
+                f"{scan.source.line_of(prose[0].start)}) only for {', '.join(others)}"
+            )
+    trials_of: dict[str, set[str]] = defaultdict(set)
+    for link in table_links:
+        if link["role"] == "investigational":
+            trials_of[link["agent_id"]].add(link["trial_id"])
+    own = [a for a, ts in trials_of.items() if ts == {t.trial_id}]
+    table_phase = str(t.phase) if isinstance(t.phase, str) else None
+    for sentence in scan.sentences:
+        if sentence.paragraph_id is None or not _TRIAL_WORD.search(sentence.text):
+            continue
+        if any(sentence.start <= m.start < sentence.stop for m in scan.id_mentions):
+            continue
+        agents = {m.entity for m in scan.sentence_mentions(sentence, scan.agent_mentions)}
+        described = sorted(agents & set(own))
+        if not described:
+            continue
+        phases = {normalise_phase(p) for p in _PHASE_WORDS.findall(sentence.text)}
+        if table_phase and phases and table_phase not in phases:
+            continue
+        name = scan.lexicon.agents[described[0]].name
+        return (
+            "by identifier or study name; it describes a trial of "
+            f"{name} (line {scan.source.line_of(sentence.start)}), the only trial of "
+            f"{name} the tables list: probably this one"
+        )
+    return "(by identifier or study name)"
 
 
 def fact_flags(scan: Scan, facts: list[Fact], flags: Flags) -> None:
@@ -407,8 +457,15 @@ def table_reference_flags(scan: Scan, names: TrialNames, flags: Flags) -> None:
                         "warning",
                         m.group(),
                         f"the sentence points to {table_id}, which lists none of the "
-                        f"{kind} it names ({', '.join(sorted(named))}); they are in "
-                        f"{', '.join(elsewhere)}",
+                        f"{kind} it names: "
+                        + "; ".join(
+                            f"{x} in "
+                            + (
+                                ", ".join(t for t in elsewhere if x in contents[t][kind])
+                                or "no table"
+                            )
+                            for x in sorted(named)
+                        ),
                         start,
                         end,
                         table_name="trials" if kind == "trials" else "agent_mentions",
