@@ -360,6 +360,9 @@ def test_text_links(out):
     # the payload of the ADC the sentence is about is not a trial agent
     assert not {t for t in text if t[0] == "NCT03602079" and t[1] == "duostatin_5"}
     assert ("NCT03602079", "a166", "investigational", "text") in text
+    # nor the antibody it is made from: "A166 is a trastuzumab-based ADC", "BAY2701439
+    # consists of a trastuzumab-derived antibody"
+    assert not {t for t in text if t[0] in ("NCT03602079", "NCT04147819") and t[1] == "trastuzumab"}
     # "PRS-343 in HER2+ solid tumors (NCT03330561), and in another phase 1 clinical trial
     # ..., PRS-343 showed effectiveness alone or in combination with atezolizumab"
     assert {t[1] for t in text if t[0] == "NCT03330561"} == {"prs_343"}
@@ -405,7 +408,8 @@ def test_roles_are_those_of_each_evidence_row(out):
         ("pembrolizumab", "table", "investigational"),  # the group header
         ("her2_car_m", "table", "combination"),  # "Anti-HER2 CAR macrophages + pembrolizumab"
         ("her2_car_m", "text", "investigational"),  # "the HER2-CAR-M CT-0508 is under ..."
-        ("ct_0508", "text", "co_mentioned"),
+        # in apposition to the subject: the product under test too
+        ("ct_0508", "text", "investigational"),
     }
     assert set(ta["link_rule"]) <= set(entities_schema.LINK_RULES)
     assert (ta.loc[ta["source"] == "table", "link_rule"] == "table_row").all()
