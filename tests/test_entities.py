@@ -703,3 +703,11 @@ def test_cancer_sites_of_a_trial_and_of_a_caption():
     }
     assert sites.named("Clinical trials combining immunotherapies with HER2-targeted") == set()
     assert sites.named("bladder, urothelial, or endometrial") == {"urothelial", "endometrial"}
+
+
+def test_table_row_citing_a_reference_about_another_agent(out):
+    # Table 2's ARX788 row (NCT01042379) cites [121], "Early Clinical Development of RC48-ADC
+    # ..."; [194] of epertinib's row writes "Eperitinib" (a misspelling, not another agent)
+    flagged = flags_of(out, "table_reference_about_other_agent")
+    assert flagged["subject"].tolist() == ["[121]"]
+    assert "disitamab_vedotin" in flagged["detail"].iloc[0]

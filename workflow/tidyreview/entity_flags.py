@@ -105,6 +105,7 @@ def check_all(
     fact_flags(scan, facts, flags)
     table_reference_flags(scan, names, flags)
     reference_spelling_flags(scan, names, flags)
+    reference_agent_flags(scan, flags)
 
 
 def unknown_name_flags(scan: Scan, names: TrialNames, flags: Flags) -> None:
@@ -513,6 +514,73 @@ def reference_spelling_flags(scan: Scan, names: TrialNames, flags: Flags) -> Non
             first.end,
             table_name="named_studies",
         )
+
+
+def reference_agent_flags(scan: Scan, flags: Flags) -> None:
+    """A table row citing a reference whose entry names agents of the lexicon, none of
+    them the row's (or one made of or into the row's): probably the wrong reference
+    (an ARX788 row citing a reference about RC48)."""
+    try:
+        entries = {
+            e.number: e for e in split_entries(scan.layout.reference_lines, scan.source.path)
+        }
+    except SourceFormatError:
+        return
+    matcher = scan.lexicon.matcher()
+
+    def named(text: str) -> set[str]:
+        return {m.entity for m in matcher.find(text)}
+
+    def related(agent_ids: set[str]) -> set[str]:
+        out = set(agent_ids)
+        for a in agent_ids:
+            out.update(scan.lexicon.agents[a].component_of)
+        out.update(
+            x.agent_id for x in scan.lexicon.agents.values() if set(x.component_of) & agent_ids
+        )
+        return out
+
+    def misspelt(text: str, agent_ids: set[str]) -> bool:
+        """The entry writes a row agent's name one or two letters off ("Eperitinib")."""
+        words = {w.lower() for w in re.findall(r"[A-Za-z][\w-]{4,}", text)}
+        names = {
+            n.lower() for a in agent_ids for n in scan.lexicon.agents[a].aliases if len(n) >= 5
+        }
+        return any(
+            abs(len(w) - len(n)) <= 2 and edit_distance(w, n) <= 2 for w in words for n in names
+        )
+
+    for df in scan.view.tidy.values():
+        if "ref_ids" not in df.columns:
+            continue
+        for row in df.to_dict("records"):
+            refs = row.get("ref_ids")
+            if refs is None or not len(refs):
+                continue
+            cells = " ".join(
+                cell_text(v) or "" for k, v in row.items() if isinstance(v, str) and k != "doc_id"
+            )
+            row_agents = named(cells)
+            if not row_agents:
+                continue
+            for number in refs:
+                entry = entries.get(int(number))
+                if entry is None:
+                    continue
+                about = named(entry.text)
+                if not about or about & related(row_agents) or misspelt(entry.text, row_agents):
+                    continue
+                flags.add(
+                    "table_reference_about_other_agent",
+                    "warning",
+                    f"[{number}]",
+                    f"the {row['table_id']} row of {', '.join(sorted(row_agents))} "
+                    f"({row['trial_id']}) cites reference {number}, which names "
+                    f"{', '.join(sorted(about))} and not the row's agent",
+                    int(row["start"]),
+                    int(row["end"]),
+                    table_name="trials",
+                )
 
 
 def _where(mentions: list[Mention]) -> str:
