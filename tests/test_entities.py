@@ -711,3 +711,14 @@ def test_table_row_citing_a_reference_about_another_agent(out):
     flagged = flags_of(out, "table_reference_about_other_agent")
     assert flagged["subject"].tolist() == ["[121]"]
     assert "disitamab_vedotin" in flagged["detail"].iloc[0]
+
+
+def test_counts_of_trials_against_what_the_prose_lists(out):
+    # l.128 "there are nine clinical trials registered and evaluating ARX788" + 7 identifiers
+    listed = flags_of(out, "count_in_words_differs_from_listed")
+    assert listed["subject"].tolist() == ["nine"]
+    assert "lists 7 identifiers" in listed["detail"].iloc[0]
+    # l.325 "four other clinical trials ..., all active and recruiting"
+    group = flags_of(out, "one_status_for_several_trials")
+    assert group["subject"].tolist() == ["four other clinical trials"]
+    assert "NCT03740256, NCT04020575, NCT04511871, NCT04650451" in group["detail"].iloc[0]

@@ -23,7 +23,7 @@ from .quality import Flags
 from .references import split_entries
 from .sentences import Sentence
 from .trial_agents import DRUG_COLUMNS
-from .trials import STUDY_NAME, Fact, TrialNames, normalise_phase
+from .trials import STATUS_TEXT, STUDY_NAME, Fact, TrialNames, normalise_phase
 
 # Drug-like names (a recall safety net):
 # International Nonproprietary Name stems of the agent classes the review covers:
@@ -106,6 +106,8 @@ def check_all(
     table_reference_flags(scan, names, flags)
     reference_spelling_flags(scan, names, flags)
     reference_agent_flags(scan, flags)
+    listed_count_flags(scan, flags)
+    group_status_flags(scan, flags)
 
 
 def unknown_name_flags(scan: Scan, names: TrialNames, flags: Flags) -> None:
@@ -581,6 +583,89 @@ def reference_agent_flags(scan: Scan, flags: Flags) -> None:
                     int(row["end"]),
                     table_name="trials",
                 )
+
+
+_COUNT_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve".split(), start=1
+    )
+}
+# "there are nine clinical trials registered ...", "six studies exploring ..."
+TRIAL_COUNT = re.compile(
+    r"(?<![Pp]hase )\b(?P<n>\d{1,3}|" + "|".join(_COUNT_WORDS) + r")\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:trials|studies)\b",
+    re.IGNORECASE,
+)
+
+
+def listed_count_flags(scan: Scan, flags: Flags) -> None:
+    """A count of trials that the identifiers the sentence then lists do not add up to
+    ("there are nine clinical trials registered and evaluating ARX788 ... (NCT1) ...
+    (NCT7)": seven)."""
+    for s in scan.sentences:
+        counts = list(TRIAL_COUNT.finditer(s.text))
+        for i, m in enumerate(counts):
+            start, end = s.raw_span(m.start("n"), m.end("n"))
+            stop = (
+                s.raw_span(counts[i + 1].start(), counts[i + 1].end())[0]
+                if i + 1 < len(counts)
+                else s.stop
+            )
+            listed = list(
+                dict.fromkeys(x.entity for x in scan.id_mentions if end <= x.start < stop)
+            )
+            word = m["n"].lower()
+            n = int(word) if word.isdigit() else _COUNT_WORDS[word]
+            if len(listed) < 2 or len(listed) == n:
+                continue
+            flags.add(
+                "count_in_words_differs_from_listed",
+                "warning",
+                m["n"],
+                f"the sentence counts {m.group()!r} ({n}) but lists {len(listed)} "
+                f"identifiers ({', '.join(listed)})",
+                start,
+                end,
+                table_name="trials",
+            )
+
+
+def group_status_flags(scan: Scan, flags: Flags) -> None:
+    """One recruitment status stated for a counted group of trials the sentence does not
+    identify ("There are four other clinical trials regarding CAR-T cells ..., all active
+    and recruiting"): each trial's status rests on the group statement. The trials are
+    those the next sentences of the paragraph name, up to the count."""
+    for i, s in enumerate(scan.sentences):
+        count = TRIAL_COUNT.search(s.text)
+        if not count or any(s.start <= x.start < s.stop for x in scan.id_mentions):
+            continue
+        word = count["n"].lower()
+        n = int(word) if word.isdigit() else _COUNT_WORDS[word]
+        status = next((v for p, v in STATUS_TEXT if p.search(s.text, count.end())), None)
+        if n < 2 or status is None:
+            continue
+        named: list[str] = []
+        for later in scan.sentences[i + 1 :]:
+            if later.paragraph_id != s.paragraph_id or len(named) >= n:
+                break
+            named += [
+                x.entity
+                for x in scan.id_mentions
+                if later.start <= x.start < later.stop and x.entity not in named
+            ]
+        start, end = s.raw_span(count.start(), count.end())
+        flags.add(
+            "one_status_for_several_trials",
+            "info",
+            count.group(),
+            f"one status ({status}) stated for {n} trials at once"
+            + (f"; the next sentences name {', '.join(named[:n])}" if named else "")
+            + ": each trial's status rests on the group statement",
+            start,
+            end,
+            table_name="trials",
+        )
 
 
 def _where(mentions: list[Mention]) -> str:
