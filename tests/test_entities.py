@@ -722,3 +722,21 @@ def test_counts_of_trials_against_what_the_prose_lists(out):
     group = flags_of(out, "one_status_for_several_trials")
     assert group["subject"].tolist() == ["four other clinical trials"]
     assert "NCT03740256, NCT04020575, NCT04511871, NCT04650451" in group["detail"].iloc[0]
+
+
+def test_component_said_approved(out):
+    # l.132 "Vedotin has already been tested and approved by the FDA in 2011 ...": vedotin is
+    # the linker-payload of disitamab vedotin (agents.csv component_of)
+    said = flags_of(out, "component_said_approved")
+    assert said["subject"].tolist() == ["Vedotin"]
+    assert "disitamab vedotin" in said["detail"].iloc[0]
+
+
+def test_role_of_what_an_agent_is_added_to(out):
+    # l.265 "The KATE trial studied the addition of atezolizumab to T-DM1"
+    ta = out["trial_agents"]
+    kate = ta[(ta["trial_id"] == "NCT02924883") & (ta["source"] == "text")]
+    assert dict(zip(kate["agent_id"], kate["role"], strict=True)) == {
+        "atezolizumab": "investigational",
+        "trastuzumab_emtansine": "combination",
+    }

@@ -108,6 +108,7 @@ def check_all(
     reference_agent_flags(scan, flags)
     listed_count_flags(scan, flags)
     group_status_flags(scan, flags)
+    component_approval_flags(scan, flags)
 
 
 def unknown_name_flags(scan: Scan, names: TrialNames, flags: Flags) -> None:
@@ -665,6 +666,40 @@ def group_status_flags(scan: Scan, flags: Flags) -> None:
             start,
             end,
             table_name="trials",
+        )
+
+
+APPROVED = re.compile(r"\bapproved\b", re.I)
+
+
+def component_approval_flags(scan: Scan, flags: Flags) -> None:
+    """A sentence whose subject is a component of products (a payload, a linker-payload,
+    an antibody: agents.csv component_of) saying it was approved, naming none of those
+    products ("Vedotin has already been tested and approved by the FDA in 2011 ..."): an
+    approval is of a product carrying it, not of the component."""
+    for s in scan.sentences:
+        mentions = scan.sentence_mentions(s, scan.agent_mentions)
+        if not mentions or s.paragraph_id is None:
+            continue
+        first = mentions[0]
+        agent = scan.lexicon.agents[first.entity]
+        if not agent.component_of or scan.raw[s.start : first.start].strip():
+            continue  # not a component, or not the sentence's opening subject
+        if {m.entity for m in mentions} & set(agent.component_of):
+            continue
+        said = APPROVED.search(scan.raw, first.end, s.stop)
+        if said is None:
+            continue
+        products = ", ".join(scan.lexicon.agents[p].name for p in agent.component_of)
+        flags.add(
+            "component_said_approved",
+            "warning",
+            collapse(first.surface),
+            f"{agent.name} is a component of {products} (agents.csv component_of), but the "
+            "sentence says it was approved: an approval is of a product carrying it",
+            first.start,
+            first.end,
+            table_name="agent_mentions",
         )
 
 

@@ -46,6 +46,9 @@ TITLE_FILLER = re.compile(r"[\s/,;:().-]*")
 COMPARATOR_CUE = re.compile(r"\b(?:compared\s+(?:to|with)|versus|vs\.?|than)\s+(?:\S+\s+){0,3}$")
 # A name made a modifier of what a product consists of: "trastuzumab-based", "-derived".
 COMPONENT_MODIFIER = re.compile(r"-(?:based|derived|armed|conjugated)\b")
+# "studied the addition of X to Y": Y is what X is added to.
+ADDITION_OF = re.compile(r"\baddition\s+of\s+$")
+ADDED_TO = re.compile(r"\s+to\s+")
 COMBINATION_CUE = re.compile(r"\b(?:combination|combined|plus|with|and)\b|\+")
 # Text between two identifiers of one list: ", ", " and ", ", and ", "), (" ...
 LIST_CONNECTOR = re.compile(r"^[\s,;()]*(?:and|or)?[\s,;()]*$")
@@ -414,6 +417,11 @@ class TextLinks:
             return "investigational"
         if COMBINATION_CUE.search(self.scan.raw[subject.end : m.start]):
             return "combination"
+        raw = self.scan.raw
+        if ADDITION_OF.search(raw[sentence.start : subject.start]) and ADDED_TO.fullmatch(
+            raw[subject.end : m.start]
+        ):
+            return "combination"  # "the addition of atezolizumab to T-DM1"
         return "co_mentioned"
 
 
