@@ -303,7 +303,12 @@ def test_every_drug_cell_resolves_to_its_agent(out):
     found: dict[tuple[str, str], set[str]] = {}
     for row in drugs.itertuples():
         found.setdefault((row.table_id, row.evidence), set()).add(row.agent_id)
-    assert found == {key: {agent} for key, agent in DRUG_CELLS.items()}
+    expected = {key: {agent} for key, agent in DRUG_CELLS.items()}
+    # AVIATOR's treatment cell, listed under avelumab and utomilumab: both are tested (one
+    # role per trial and agent within a table, see trial_agents.one_role_per_table)
+    aviator = "Trastuzumab + vinorelbine with avelumab or avelumab + utomilumab (anti CD137)"
+    expected[("T4", aviator)] = {"avelumab", "utomilumab"}
+    assert found == expected
     assert flags_of(out, "table_drug_unresolved").empty
 
 
@@ -739,4 +744,18 @@ def test_role_of_what_an_agent_is_added_to(out):
     assert dict(zip(kate["agent_id"], kate["role"], strict=True)) == {
         "atezolizumab": "investigational",
         "trastuzumab_emtansine": "combination",
+    }
+
+
+def test_one_role_per_trial_and_agent_within_a_table(out):
+    # AVIATOR (NCT03414658) is listed twice in Table 4, under avelumab and under utomilumab:
+    # "Trastuzumab + vinorelbine with avelumab or avelumab + utomilumab"
+    ta = out["trial_agents"]
+    rows = ta[(ta["trial_id"] == "NCT03414658") & (ta["source"] == "table")]
+    roles = rows.groupby("agent_id")["role"].agg(set).to_dict()
+    assert roles == {
+        "avelumab": {"investigational"},
+        "utomilumab": {"investigational"},
+        "trastuzumab": {"combination"},
+        "vinorelbine": {"combination"},
     }

@@ -127,7 +127,22 @@ def table_links(scan: Scan) -> list[dict]:
             rows = range(first, later[0] if later else r + 10**6)
             cells = table_cells.get(row["table_id"], [])
             links += _row_links(scan, matcher, row, rows, cells)
-    return links
+    return one_role_per_table(links)
+
+
+def one_role_per_table(links: list[dict]) -> list[dict]:
+    """A trial a table lists in several rows (under two group headings: AVIATOR under
+    avelumab and under utomilumab) gives each of its agents one role in that table, the
+    strongest of its rows."""
+    best: dict[tuple, str] = {}
+    for link in links:
+        key = (link["table_id"], link["trial_id"], link["agent_id"])
+        if key not in best or ROLE_RANK[link["role"]] < ROLE_RANK[best[key]]:
+            best[key] = link["role"]
+    return [
+        {**link, "role": best[(link["table_id"], link["trial_id"], link["agent_id"])]}
+        for link in links
+    ]
 
 
 def _row_links(scan: Scan, matcher, row: dict, rows: range, cells: list) -> list[dict]:
