@@ -4,13 +4,14 @@ against the text and written out literally."""
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import golden
+from conftest import FIXTURES, golden
 from tidyreview import review_tables
 from tidyreview.adverse_events import mitigated
 from tidyreview.annotations import default_vocabularies
@@ -777,7 +778,92 @@ def test_findings_outside_the_hand_checked_sections(tables):
     # the sentence before (NCT03696030)
     r = find("four", "four other clinical trials")
     assert (r.value, list(r.trial_ids)) == (4.0, [])
-    # KATE (l.265) stays without a trial: named_studies ties "KATE" to no identifier (Table 4
-    # writes "NCT02924883 KATE2") and atezolizumab is the drug of many trials in the tables
+    # KATE (l.265) is Table 4's "NCT02924883 KATE2": a name extended by a number, the one
+    # reference 207 (cited in the paragraph) writes, "... (KATE2): A Phase 2 ..."
     kate = f[f["sentence"].str.contains("133 patients with atezolizumab")]
-    assert [list(t) for t in kate["trial_ids"]] == [[], []]
+    assert [list(t) for t in kate["trial_ids"]] == [["NCT02924883"], ["NCT02924883"]]
+
+
+# --- Findings of every other section, hand-checked (tests/fixtures/findings_other_sections.csv)
+# Rows no general rule reaches yet, by (section, surface, measure): left out of the strict
+# check, each with what is missing. The test checks that they are still not right, so that a
+# fix shows up here (and moves the row into the strict check).
+OTHER_SECTIONS_NOT_REACHED = {
+    ("1", "18%", "tumors_expressing_marker"): "third item of a list after the cue's clause",
+    ("1", "27–42%", "resistance_rate"): "a 'respectively' range split into its two settings",
+    ("2.1.1", "25", "time_since_introduction"): "proposed measure (years since introduction)",
+    ("2.1.1", "one", "treatment_duration"): "proposed measure (how long a treatment is given)",
+    ("2.1.1", "five", "agent_count"): "proposed measure with no cue ('five ... biosimilars')",
+    ("2.1.2.b", "55%", "clinical_benefit_rate"): "partners of 'Its combination with X or Y'",
+    ("3", "20%", "resistance_rate"): "qualifier 'local disease' of 'patients with local disease'",
+    ("4.1", "two", "patients_in_subgroup"): "'persisted in two patients in remission'",
+    ("4.1", "10", "persistence_duration"): "proposed measure",
+    ("4.1", "1×10^8", "cell_dose"): "powers of ten; proposed measure",
+    ("4.1", "7%", "cell_population_share"): "proposed measure",
+    ("4.1", "57", "time_to_remission"): "proposed measure; 'within' as at_most",
+    ("4.1", "50%", "tumors_expressing_marker"): "cue 'are HER2+' (a marker after the noun)",
+    ("4.1", "10-fold", "dose_fold_difference"): "proposed measure",
+    ("4.1", "24", "time_to_resolution"): "proposed measure",
+    ("4.1", "49%", "tumor_cell_apoptosis"): "proposed measure ('from 39% to 49%')",
+    ("4.2", "10–15%", "cell_population_share"): "proposed measure",
+    ("4.2", "no", "registered_trials"): "a zero stated by negation",
+    ("4.2", "one", "registered_trials"): "ezabemlimab, given with the product, from the sentence",
+    ("5", "any", "approved_agents"): "a zero stated by negation",
+    ("5", "100", "dose"): "proposed measure (dose in µg)",
+    ("6", "30 to 150 nm", "vesicle_diameter"): "descriptive quantity; proposed measure",
+    ("7", "2000", "registered_trials"): "the section's topic agent given to a general count",
+}
+OTHER_COLUMNS = [
+    "measure", "value_max", "unit", "denominator", "surface", "cue", "qualifier",
+    "comparison_value", "comparison_qualifier", "agent_classes", "agent_ids", "trial_ids",
+    "bound",
+]  # fmt: skip
+
+
+def _other_section_rows() -> list[dict]:
+    with open(FIXTURES / "findings_other_sections.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _expected(row: dict, column: str):
+    cell = row[column] or None
+    if cell is not None and column in ("value_max", "denominator", "comparison_value"):
+        return float(cell)
+    if column in ("agent_classes", "agent_ids", "trial_ids"):
+        return sorted(cell.split("|")) if cell else []
+    return cell
+
+
+def _found(f: pd.DataFrame, row: dict) -> dict | None:
+    """The finding of the fixture row: its value, in the sentence starting where it says."""
+    start = int(row["sentence_start"])
+    hits = f[
+        (f["value"] == float(row["value"]))
+        & (f["start"] >= start)
+        & (f["start"] < start + f["sentence"].str.len() + 5)
+    ]
+    if hits.empty:
+        return None
+    r = hits.iloc[0]
+    return {
+        c: sorted(r[c]) if c in ("agent_classes", "agent_ids", "trial_ids") else none_if_na(r[c])
+        for c in OTHER_COLUMNS
+    }
+
+
+def test_findings_of_every_other_section(tables):
+    f = tables["findings"]
+    wrong, still_missing = [], []
+    for row in _other_section_rows():
+        key = (row["section_id"], row["surface"], row["measure"])
+        got = _found(f, row)
+        expected = {c: _expected(row, c) for c in OTHER_COLUMNS}
+        if key in OTHER_SECTIONS_NOT_REACHED:
+            if got == expected:
+                still_missing.append(key)  # reached now: move it to the strict check
+            continue
+        if got != expected:
+            wrong.append((key, got, expected))
+    assert wrong == []
+    assert still_missing == []
+    assert len(_other_section_rows()) - len(OTHER_SECTIONS_NOT_REACHED) == 22

@@ -93,6 +93,7 @@ def made_up(tmp_path_factory):
     (vocab / "agents.csv").write_text(MADE_UP_AGENTS, encoding="utf-8")
     (vocab / "not_agents.csv").write_text("pattern,kind,reason\nCD\\d+,gene_or_protein,x\n")
     shutil.copy(VOCABULARIES / "table_layouts.yaml", vocab)
+    shutil.copy(VOCABULARIES / "cancer_sites.csv", vocab)
     source = source_from_text(MADE_UP)
     return source, run_with_earlier("entities", source, vocab)
 
@@ -224,6 +225,7 @@ def links(tmp_path_factory):
     (vocab / "agents.csv").write_text(MADE_UP_AGENTS, encoding="utf-8")
     (vocab / "not_agents.csv").write_text("pattern,kind,reason\n", encoding="utf-8")
     shutil.copy(VOCABULARIES / "table_layouts.yaml", vocab)
+    shutil.copy(VOCABULARIES / "cancer_sites.csv", vocab)
     source = source_from_text(LINKS)
     return source, run_with_earlier("entities", source, vocab)
 
@@ -330,7 +332,12 @@ def test_every_drug_cell_resolves_to_its_agent(out):
     found: dict[tuple[str, str], set[str]] = {}
     for row in drugs.itertuples():
         found.setdefault((row.table_id, row.evidence), set()).add(row.agent_id)
-    assert found == {key: {agent} for key, agent in DRUG_CELLS.items()}
+    expected = {key: {agent} for key, agent in DRUG_CELLS.items()}
+    # AVIATOR's treatment cell, listed under avelumab and utomilumab: both are tested (one
+    # role per trial and agent within a table, see trial_agents.one_role_per_table)
+    aviator = "Trastuzumab + vinorelbine with avelumab or avelumab + utomilumab (anti CD137)"
+    expected[("T4", aviator)] = {"avelumab", "utomilumab"}
+    assert found == expected
     assert flags_of(out, "table_drug_unresolved").empty
 
 
@@ -387,6 +394,9 @@ def test_text_links(out):
     # the payload of the ADC the sentence is about is not a trial agent
     assert not {t for t in text if t[0] == "NCT03602079" and t[1] == "duostatin_5"}
     assert ("NCT03602079", "a166", "investigational", "text") in text
+    # nor the antibody it is made from: "A166 is a trastuzumab-based ADC", "BAY2701439
+    # consists of a trastuzumab-derived antibody"
+    assert not {t for t in text if t[0] in ("NCT03602079", "NCT04147819") and t[1] == "trastuzumab"}
     # "PRS-343 in HER2+ solid tumors (NCT03330561), and in another phase 1 clinical trial
     # ..., PRS-343 showed effectiveness alone or in combination with atezolizumab"
     assert {t[1] for t in text if t[0] == "NCT03330561"} == {"prs_343"}
@@ -432,7 +442,8 @@ def test_roles_are_those_of_each_evidence_row(out):
         ("pembrolizumab", "table", "investigational"),  # the group header
         ("her2_car_m", "table", "combination"),  # "Anti-HER2 CAR macrophages + pembrolizumab"
         ("her2_car_m", "text", "investigational"),  # "the HER2-CAR-M CT-0508 is under ..."
-        ("ct_0508", "text", "co_mentioned"),
+        # in apposition to the subject: the product under test too
+        ("ct_0508", "text", "investigational"),
     }
     assert set(ta["link_rule"]) <= set(entities_schema.LINK_RULES)
     assert (ta.loc[ta["source"] == "table", "link_rule"] == "table_row").all()
@@ -602,7 +613,7 @@ NAMED_STUDIES = {
     "DESTINY-Breast03": "NCT03529110", "TULIP": "NCT03262935", "HER2CLIMB": "NCT02614794",
     "KRISTINE": None, "EMILIA": None, "KAMILLA": None, "DESTINY-Breast01": None,
     "NeoALTTO": None, "EGF105084": None, "LANDSCAPE": None, "CEREBEL": None, "exteNET": None,
-    "NEfERT-T": None, "NALA": None, "TBCRC 022": None, "KATE": None, "FPA150-001": None,
+    "NEfERT-T": None, "NALA": None, "TBCRC 022": None, "FPA150-001": None,
     "SorTHER": None, "CLEOPATRA": None,
 }  # fmt: skip
 
@@ -688,18 +699,24 @@ def test_consistency_flags(out):
     assert mismatch["line"].tolist() == [281, 281, 287]
     assert all("T4" in d for d in mismatch["detail"])
     assert flags_of(out, "study_name_several_ids")["subject"].tolist() == ["I-SPY"]
-    assert flags_of(out, "study_name_variant")["subject"].tolist() == ["PAN-ACEA"]
+    # "The KATE trial" (l.265) is Table 4's KATE2 (see trials.merge_numbered_variants)
+    assert flags_of(out, "study_name_variant")["subject"].tolist() == ["PAN-ACEA", "KATE"]
     # "In the case of the SorTHER trial" (l.299); reference 237 is about the ShortHER trial
     misspelt = flags_of(out, "study_name_unlike_reference")
     assert misspelt["subject"].tolist() == ["SorTHER"]
     assert misspelt["line"].tolist() == [299]
     assert "'ShortHER' (reference 237)" in misspelt["detail"].iloc[0]
     not_in_prose = set(flags_of(out, "table_trial_not_in_prose")["subject"])
-    assert {"NCT02924883", "2013-003894-87", "NCT05076591"} <= not_in_prose
+    assert {"2013-003894-87", "NCT05076591"} <= not_in_prose
     assert "NCT02129556" not in not_in_prose  # named in the prose as PAN-ACEA
+    assert "NCT02924883" not in not_in_prose  # named in the prose as KATE
     missing = set(flags_of(out, "prose_trial_not_in_table")["subject"])
-    assert {"NCT03500380", "NCT03556345", "NCT05270889"} <= missing
+    assert {"NCT03500380"} <= missing
     assert "NCT05134519" not in missing  # RC48's trial that Table 2 does list
+    # trials the prose gives another cancer than the breast cancer Tables 1-2's captions
+    # limit them to: "ZW25 ... in gastric cancers (NCT05270889 and NCT05152147)", "a phase
+    # 2 study (NCT03556345) in patients with advanced or metastatic gastric cancer"
+    assert not {"NCT03556345", "NCT05270889", "NCT05152147", "NCT04482309"} & missing
 
 
 def test_list_columns_resolve(out, source):
@@ -744,3 +761,65 @@ def test_lucas_rule_agents_take_the_modality_the_text_states():
     assert "egf105084" not in agents.index
     assert len(agents[agents["source"] == "curated"]) == 115
     validate("agents", out["agents"], {})
+
+
+def test_cancer_sites_of_a_trial_and_of_a_caption():
+    from tidyreview.entity_flags import CancerSites, load_cancer_sites
+
+    sites = CancerSites(load_cancer_sites(VOCABULARIES / "cancer_sites.csv"))
+    assert sites.named("Table 2. Current clinical trials of ADCs in HER2+ breast cancer.") == {
+        "breast"
+    }
+    assert sites.named("Clinical trials combining immunotherapies with HER2-targeted") == set()
+    assert sites.named("bladder, urothelial, or endometrial") == {"urothelial", "endometrial"}
+
+
+def test_table_row_citing_a_reference_about_another_agent(out):
+    # Table 2's ARX788 row (NCT01042379) cites [121], "Early Clinical Development of RC48-ADC
+    # ..."; [194] of epertinib's row writes "Eperitinib" (a misspelling, not another agent)
+    flagged = flags_of(out, "table_reference_about_other_agent")
+    assert flagged["subject"].tolist() == ["[121]"]
+    assert "disitamab_vedotin" in flagged["detail"].iloc[0]
+
+
+def test_counts_of_trials_against_what_the_prose_lists(out):
+    # l.128 "there are nine clinical trials registered and evaluating ARX788" + 7 identifiers
+    listed = flags_of(out, "count_in_words_differs_from_listed")
+    assert listed["subject"].tolist() == ["nine"]
+    assert "lists 7 identifiers" in listed["detail"].iloc[0]
+    # l.325 "four other clinical trials ..., all active and recruiting"
+    group = flags_of(out, "one_status_for_several_trials")
+    assert group["subject"].tolist() == ["four other clinical trials"]
+    assert "NCT03740256, NCT04020575, NCT04511871, NCT04650451" in group["detail"].iloc[0]
+
+
+def test_component_said_approved(out):
+    # l.132 "Vedotin has already been tested and approved by the FDA in 2011 ...": vedotin is
+    # the linker-payload of disitamab vedotin (agents.csv component_of)
+    said = flags_of(out, "component_said_approved")
+    assert said["subject"].tolist() == ["Vedotin"]
+    assert "disitamab vedotin" in said["detail"].iloc[0]
+
+
+def test_role_of_what_an_agent_is_added_to(out):
+    # l.265 "The KATE trial studied the addition of atezolizumab to T-DM1"
+    ta = out["trial_agents"]
+    kate = ta[(ta["trial_id"] == "NCT02924883") & (ta["source"] == "text")]
+    assert dict(zip(kate["agent_id"], kate["role"], strict=True)) == {
+        "atezolizumab": "investigational",
+        "trastuzumab_emtansine": "combination",
+    }
+
+
+def test_one_role_per_trial_and_agent_within_a_table(out):
+    # AVIATOR (NCT03414658) is listed twice in Table 4, under avelumab and under utomilumab:
+    # "Trastuzumab + vinorelbine with avelumab or avelumab + utomilumab"
+    ta = out["trial_agents"]
+    rows = ta[(ta["trial_id"] == "NCT03414658") & (ta["source"] == "table")]
+    roles = rows.groupby("agent_id")["role"].agg(set).to_dict()
+    assert roles == {
+        "avelumab": {"investigational"},
+        "utomilumab": {"investigational"},
+        "trastuzumab": {"combination"},
+        "vinorelbine": {"combination"},
+    }

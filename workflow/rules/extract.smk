@@ -115,6 +115,7 @@ rule entities:
             "drugbank_exclusions.csv",
             "inn_stems.csv",
             "agent_classes.csv",
+            "cancer_sites.csv",
         ),
         code=code("entities"),
     output:

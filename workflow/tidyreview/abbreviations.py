@@ -355,9 +355,10 @@ def _inside(text: str, c_begin: int, content: str, close: int) -> Definition | N
 
 
 def _use_pattern(short: str) -> re.Pattern:
-    """A later use of `short`: the form itself (or its plural), not inside a longer word."""
+    """A later use of `short`: the form itself (or its plural), not inside a longer word;
+    a compound with a number counts ("CDK4/6" uses CDK)."""
     stem = short[:-1] if len(short) > 2 and short.endswith("s") and short[-2].isupper() else short
-    tail = "" if stem[-1:] in "+-" else r"(?![\w])"
+    tail = "" if stem[-1:] in "+-" else r"(?![A-Za-z_])" if stem[-1:].isalpha() else r"(?![\w])"
     return re.compile(rf"(?<![\w]){re.escape(stem)}s?{tail}")
 
 

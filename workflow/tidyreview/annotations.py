@@ -66,16 +66,22 @@ def abbreviation_flags(table: pd.DataFrame, layout: Layout, flags: Flags) -> Non
     raw = layout.source.text
     for short, rows in table.groupby("short", sort=False):
         first = rows.iloc[0]
-        if len(rows) > 1:
-            longs = sorted({long.lower() for long in rows["long"]})
+        # The front matter (Abstract) and the body each define their abbreviations (the
+        # journal's rule): a redefinition is a second definition within either.
+        in_body = rows["section_id"].notna()
+        longs = sorted({long.lower() for long in rows["long"]})
+        if in_body.sum() > 1 or (~in_body).sum() > 1 or len(longs) > 1:
+            again = rows[in_body].iloc[1] if in_body.sum() > 1 else rows.iloc[1]
+            if (~in_body).sum() > 1 and in_body.sum() <= 1:
+                again = rows[~in_body].iloc[1]
             flags.add(
                 "abbreviation_redefined",
                 "info",
                 short,
                 f"{short} is defined {len(rows)} times"
                 + (f" with different long forms: {longs}" if len(longs) > 1 else ""),
-                int(rows.iloc[1]["short_start"]),
-                int(rows.iloc[1]["short_end"]),
+                int(again["short_start"]),
+                int(again["short_end"]),
                 "abbreviations",
             )
         before = count_uses(raw, short, layout.body_start, int(first["start"]))

@@ -92,7 +92,10 @@ def extract(
     facts = trials.text_facts(scan, names, table_links)
     trials_frame = trials.trials_frame(scan, names, facts)
     links = (table_links, text_links)
-    entity_flags.check_all(scan, names, links, facts, trials_frame, flags)
+    sites = entity_flags.CancerSites(
+        entity_flags.load_cancer_sites(folder / entity_flags.CANCER_SITES_FILE)
+    )
+    entity_flags.check_all(scan, names, links, facts, trials_frame, flags, sites)
     uncurated_agent_flags(scan, flags)
     return {
         "agents": scan.agents,

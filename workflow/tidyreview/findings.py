@@ -78,6 +78,9 @@ MOLECULES_NOUN = re.compile(r"^\s+molecules\b")
 # "14 FDA-approved ADCs": a count of agents of a class (the class name follows).
 APPROVED_BEFORE_CLASS = re.compile(r"^\s+(?:[\w.]+-)?approved\s+")
 MONTHS_NOUN = re.compile(r"^\s+months\b")
+# "about 500 therapies with CAR-T cells", "only six have been approved": a count of agents.
+AGENT_NOUN = re.compile(r"^(?:\s+[\w-]+){0,2}?\s+(?:therapies|agents|drugs)\b")
+APPROVED_AFTER = re.compile(r"^\s+(?:have|has)\s+been\s+(?:\w+\s+)?approved\b")
 OUT_OF = re.compile(r"^\s+out\s+of\s+(?P<total>\d+)")
 # "... 6 patients for phase 1 and 54 for phase 2", "133 patients with X and 69 with Y": a
 # bare number continuing a count of patients in the same clause.
@@ -93,6 +96,18 @@ ARM_AFTER = re.compile(
 )
 ARM_WITH = re.compile(r"^\s+with\s+(?P<arm>.+?)(?=\s+and\s+\d|[,;.\[]|$)")
 FOR_PHASE = re.compile(r"^\s+for\s+(?P<arm>phase\s+\d[ab]?)\b")
+# "87 patients received neoadjuvant chemotherapy alone and 68 received ...": the arm is
+# what each count received.
+# "~20% of breast cancers [2], 25% of ovarian cancers": the tumours a share is of.
+OF_CANCERS = re.compile(r"^\s+of\s+(?P<what>(?:[\w+-]+\s+){0,3}?cancers)\b")
+RECEIVED = re.compile(r"^\s+received\s+(?P<arm>.+?)(?=\s+and\s+\d|[,;.\[]|$)")
+# "in a phase 1 clinical trial that showed a 55% clinical benefit rate": the phase of the
+# trial whose result the value is.
+PHASE_OF_RESULT = re.compile(
+    r"\bin\s+an?\s+(?P<phase>phase\s+\d[ab]?(?:/\d[ab]?)?)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:trial|study)\s+(?:that|which)\s+(?:showed|reported|demonstrated|achieved)\b[^.;]*$",
+    re.I,
+)
 OF_WHOM = re.compile(r"\bof\s+whom\s+$")
 WERE_WHAT = re.compile(r"^\s+were\s+(?P<what>[\w+-]+)")
 WHOSE = re.compile(r"^\s+whose\s+\w+\s+(?:were|was)\s+(?P<what>[\w+-]+)")
@@ -157,8 +172,12 @@ def _candidates(text: str) -> list[Value]:
     for m in matches:
         if _in_brackets(text, m.start()) or NOT_A_QUANTITY_BEFORE.search(text[: m.start()]):
             continue
-        if not m["percent"] and re.fullmatch(r"(?:19|20)\d{2}", m["value"]):
-            continue  # a year
+        if (
+            not m["percent"]
+            and re.fullmatch(r"(?:19|20)\d{2}", m["value"])
+            and not TRIAL_NOUN.match(text[m.end() :])
+        ):
+            continue  # a year, unless it counts trials ("more than 2000 clinical trials")
         out.append(Value(m))
     return out
 
@@ -201,6 +220,8 @@ def _classify(
             v.unit = "molecules"  # "3.6 molecules of emtansine", "~3.8 MMAE"
         elif (m := APPROVED_BEFORE_CLASS.match(after)) and v.end + m.end() in class_starts:
             v.unit = "agents"  # "14 FDA-approved ADCs"
+        elif AGENT_NOUN.match(after) or APPROVED_AFTER.match(after):
+            v.unit = "agents"  # "about 500 therapies", "only six have been approved"
         elif TRIALS_BEFORE.search(WORD_BOUNDS.sub("", text[: v.begin])):
             v.unit = "trials"  # "... clinical trials using immunotherapy ... are about 24"
         elif (
@@ -259,6 +280,14 @@ def _qualify(text: str, v: Value, subgroup: str | None, names_arm=lambda arm: Tr
         arm = m["arm"]
     elif v.unit == "patients" and (m := FOR_PHASE.match(tail)):
         v.qualifier = m["arm"]
+        return
+    elif v.unit == "patients" and (m := RECEIVED.match(tail)):
+        arm = m["arm"]
+    elif v.measure == "tumors_expressing_marker" and (m := OF_CANCERS.match(after)):
+        v.qualifier = m["what"]
+        return
+    elif v.unit == "%" and (m := PHASE_OF_RESULT.search(text[: v.begin])):
+        v.qualifier = m["phase"]
         return
     elif text[: v.begin].rstrip().endswith("(") and v.unit == "patients":
         word = re.search(r"([\w+-]+)\s*\($", text[: v.begin])
@@ -365,9 +394,18 @@ def _sentence_findings(
 ) -> list[dict]:
     """The finding rows of one sentence's measured values, with their agents and trials."""
     text = ctx.text
+    # a class word inside an agent's name ("HER2-CARs", "HER2-specific CAR-T cells") does
+    # not name the class
+    inside = [(m.begin, m.end) for m in ctx.agents]
+    class_mentions = [m for m in class_mentions if not any(a <= m.begin < b for a, b in inside)]
     classes = unique(m.entity for m in class_mentions)
     sentence_agents = ctx.subject or ([] if classes else list(ctx.referent))
-    inherit_trials = not ctx.trial_ids and (not ctx.subject or ANAPHOR.match(text))
+    # a sentence naming no trial speaks of the trials before when it names no agent,
+    # points back ("This ...") or is about the same agents ("54% in the atezolizumab
+    # group" after "The KATE trial studied the addition of atezolizumab ...")
+    inherit_trials = not ctx.trial_ids and (
+        not ctx.subject or ANAPHOR.match(text) or set(ctx.subject) <= set(ctx.referent)
+    )
     segments = _count_segments(text, measured, vocab)
     rows = []
     for v in measured:
@@ -393,8 +431,20 @@ def _sentence_findings(
             agents = sentence_agents
         if not trials and agents and v.unit != "trials" and tables:
             trials = _only_table_trial(text, agents[0], tables)
-        rows.append(_finding_row(ctx, v, source, classes, agents, trials))
+        rows.append(
+            _finding_row(
+                ctx, v, source, _counted_classes(text, v, class_mentions) or classes, agents, trials
+            )
+        )
     return rows
+
+
+def _counted_classes(text: str, v: Value, class_mentions: list) -> list[str]:
+    """The classes a count of trials counts, named between the number and its noun ("more
+    than 30 CAR-NK cell clinical trials, as with CAR-T cells" counts CAR-NK trials)."""
+    if v.unit != "trials" or not (noun := TRIAL_NOUN.match(text[v.end :])):
+        return []
+    return unique(m.entity for m in class_mentions if v.end <= m.begin < v.end + noun.end())
 
 
 def _value_trials(ctx: SentenceContext, v: Value, measured: list[Value]) -> list[str]:

@@ -334,13 +334,18 @@ def sentence_contexts(
                 s, mentions, subject, trials, referent, list(previous_trials), trial_mentions
             )
         )
-        previous = subject or previous
         if trials:
             previous_trials = trials
-        elif own and not (ANAPHOR.match(text) or TRIAL_REFERENCE.match(text)):
+        elif (
+            own
+            and not set(own) <= set(previous)
+            and not (ANAPHOR.match(text) or TRIAL_REFERENCE.match(text))
+        ):
             # a new subject: the old trials are left behind ("The first one analyzes X"
-            # still speaks of them)
+            # still speaks of them, and so does a sentence about the same agents: "... 54%
+            # in the atezolizumab group" after "The KATE trial studied ... atezolizumab")
             previous_trials = []
+        previous = subject or previous
         first_in_paragraph = False
     return out
 

@@ -154,6 +154,33 @@ def spelling_flags(flags: Flags, layout: Layout, rows_by_table, names: dict[str,
                     )
 
 
+# The second count of a pair stated per phase or arm: "6 patients for phase 1 and 54 for
+# phase 2" (the noun is not repeated).
+SECOND_PART = re.compile(
+    r"\s+for\s+(?P<part>phase\s+\S+?|[\w-]+\s+arm),?\s+and\s+(?P<second>(?P<n>\d+)\s+for\s+(?:phase\s+\S+?|[\w-]+\s+arm))\b",
+    re.I,
+)
+# Words of a count's phrase that say nothing about the population ("58 evaluable patients").
+_COUNT_NOUNS = re.compile(r"patients|participants|subjects|women|men|cases|cancers?", re.I)
+
+
+def _stem(word: str) -> str:
+    word = word.lower()
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def same_population(phrase: str, population: object) -> bool:
+    """False if the count's phrase describes people the table row's population cell does
+    not ("168 metastatic breast cancer patients" against "Metastatic or locally advanced
+    solid tumors": a cohort of the trial, not the trial): every word of four letters or
+    more between the number and its noun must appear in the cell."""
+    if not isinstance(population, str) or not population.strip():
+        return True
+    cell = {_stem(w) for w in re.findall(r"[A-Za-z]+", population)}
+    words = re.findall(r"[A-Za-z]+", phrase)[:-1]  # the last word is the counted noun
+    return all(_stem(w) in cell for w in words if len(w) >= 4)
+
+
 def _paragraph_sentences(layout: Layout) -> list[list[Sentence]]:
     """Return the body paragraphs' sentences, grouped by paragraph."""
     grouped: dict[str, list[Sentence]] = {}
@@ -163,11 +190,20 @@ def _paragraph_sentences(layout: Layout) -> list[list[Sentence]]:
     return list(grouped.values())
 
 
-def _people_counts(sentence: Sentence) -> list[tuple[int, str]]:
-    """Return (number, phrase) for each count of people in the sentence ("58 patients")."""
-    return [
-        (int(m["n"].replace(",", "")), m.group(0)) for m in PATIENT_COUNT.finditer(sentence.text)
-    ]
+def _people_counts(sentence: Sentence, population: object = None) -> list[tuple[int, str]]:
+    """Return (number, phrase) for each count of people in the sentence ("58 patients"),
+    and the second of a pair stated per phase or arm ("6 patients for phase 1 and 54 for
+    phase 2"); counts of another population than the table row's are left out (see
+    `same_population`)."""
+    out = []
+    for m in PATIENT_COUNT.finditer(sentence.text):
+        if not same_population(m.group(0), population):
+            continue
+        out.append((int(m["n"].replace(",", "")), m.group(0)))
+        pair = SECOND_PART.match(sentence.text, m.end())
+        if pair:
+            out.append((int(pair["n"]), pair["second"]))
+    return out
 
 
 def _normalised(text: str) -> str:
@@ -223,10 +259,11 @@ def count_flags(flags: Flags, layout: Layout, spec: TableSpec, tidy: pd.DataFram
                     key = _mentions(sentence.text, keys)
                     if key is None:
                         continue
-                    found = _people_counts(sentence)
+                    population = row.get("population")
+                    found = _people_counts(sentence, population)
                     following = paragraph[k + 1] if k + 1 < len(paragraph) else None
                     if not found and following and not TRIAL_ID.search(following.text):
-                        found = _people_counts(following)
+                        found = _people_counts(following, population)
                     if found:
                         counts.append(found)
                         where = where or (key, layout.source.line_of(sentence.start))
@@ -234,7 +271,11 @@ def count_flags(flags: Flags, layout: Layout, spec: TableSpec, tidy: pd.DataFram
             if not counts or any(int(value) in f or int(value) == sum(f) for f in numbers):
                 continue
             cell_start, cell_end = _cell_span(row, spec, c, text)
-            said = "; ".join(", ".join(repr(phrase) for _, phrase in f) for f in counts)
+            said = "; ".join(
+                ", ".join(repr(phrase) for _, phrase in f)
+                + (f" (together {sum(n for n, _ in f)})" if len(f) > 1 else "")
+                for f in counts
+            )
             flags.add(
                 "count_differs_from_prose",
                 "warning",

@@ -44,6 +44,11 @@ TITLE_FILLER = re.compile(r"[\s/,;:().-]*")
 
 # --- roles in a sentence -------------------------------------------------------------------
 COMPARATOR_CUE = re.compile(r"\b(?:compared\s+(?:to|with)|versus|vs\.?|than)\s+(?:\S+\s+){0,3}$")
+# A name made a modifier of what a product consists of: "trastuzumab-based", "-derived".
+COMPONENT_MODIFIER = re.compile(r"-(?:based|derived|armed|conjugated)\b")
+# "studied the addition of X to Y": Y is what X is added to.
+ADDITION_OF = re.compile(r"\baddition\s+of\s+$")
+ADDED_TO = re.compile(r"\s+to\s+")
 COMBINATION_CUE = re.compile(r"\b(?:combination|combined|plus|with|and)\b|\+")
 # Text between two identifiers of one list: ", ", " and ", ", and ", "), (" ...
 LIST_CONNECTOR = re.compile(r"^[\s,;()]*(?:and|or)?[\s,;()]*$")
@@ -122,7 +127,22 @@ def table_links(scan: Scan) -> list[dict]:
             rows = range(first, later[0] if later else r + 10**6)
             cells = table_cells.get(row["table_id"], [])
             links += _row_links(scan, matcher, row, rows, cells)
-    return links
+    return one_role_per_table(links)
+
+
+def one_role_per_table(links: list[dict]) -> list[dict]:
+    """A trial a table lists in several rows (under two group headings: AVIATOR under
+    avelumab and under utomilumab) gives each of its agents one role in that table, the
+    strongest of its rows."""
+    best: dict[tuple, str] = {}
+    for link in links:
+        key = (link["table_id"], link["trial_id"], link["agent_id"])
+        if key not in best or ROLE_RANK[link["role"]] < ROLE_RANK[best[key]]:
+            best[key] = link["role"]
+    return [
+        {**link, "role": best[(link["table_id"], link["trial_id"], link["agent_id"])]}
+        for link in links
+    ]
 
 
 def _row_links(scan: Scan, matcher, row: dict, rows: range, cells: list) -> list[dict]:
@@ -181,6 +201,16 @@ class TextLinks:
         self.names = names
         self.table = table  # the table links: a trial they link is not linked by paragraph
 
+    def _products(self, s: Sentence) -> list[Mention]:
+        """The products a sentence names, without names used for what a product is made
+        of ("A166 is a trastuzumab-based ADC", "a trastuzumab-derived antibody"): the
+        component is not an agent of the product's trial."""
+        return [
+            m
+            for m in self.scan.sentence_products(s)
+            if not COMPONENT_MODIFIER.match(self.scan.raw, m.end)
+        ]
+
     def _link(
         self, trial_id: str, m: Mention, role: str, first: Sentence, last: Sentence, rule: str
     ) -> dict:
@@ -230,7 +260,7 @@ class TextLinks:
         """
         cues = [s.raw_span(c.start(), c.end())[0] for c in NEW_TRIAL_CUE.finditer(s.text)]
         cut = next((c for c in cues if c >= trial_refs[-1][1].end), s.stop)
-        agents = [m for m in self.scan.sentence_products(s) if m.start < cut]
+        agents = [m for m in self._products(s) if m.start < cut]
         if not agents:
             return []
         # a clause before the first identifier brings in the sentence's own trials
@@ -292,15 +322,13 @@ class TextLinks:
                 listed = (s, trials) if len(trials) > 1 else None
             elif same_unit and len(previous_trials) == 1 and TRIAL_ANAPHORA.match(s.text):
                 trials = previous_trials
-                links += self._links_of(
-                    trials[0], self.scan.sentence_products(s), previous, s, "trial_anaphora"
-                )
+                links += self._links_of(trials[0], self._products(s), previous, s, "trial_anaphora")
             elif listed is not None and (m := ORDINAL_REFERENCE.match(s.text)):
                 index = ORDINALS[(m["nth"] or m["end"]).lower()]
                 if -len(listed[1]) <= index < len(listed[1]):
                     trials = [listed[1][index]]
                     links += self._links_of(
-                        trials[0], self.scan.sentence_products(s), listed[0], s, "ordinal_reference"
+                        trials[0], self._products(s), listed[0], s, "ordinal_reference"
                     )
             previous, previous_trials = s, trials
         linked = {link["trial_id"] for link in links + self.table}
@@ -335,7 +363,7 @@ class TextLinks:
             if named:
                 return self._links_of(trial_id, named, title, sentence, "paragraph_topic")
         if self._about_one_study(unit, sentence, trial_id):
-            agents = [m for s in before for m in self.scan.sentence_products(s)]
+            agents = [m for s in before for m in self._products(s)]
             if agents:
                 first = self.scan.sentence_of(agents[0])
                 return self._links_of(trial_id, agents, first, sentence, "single_study_paragraph")
@@ -345,7 +373,7 @@ class TextLinks:
         for s in reversed(before):
             if self._names_a_study(s) or TRIAL_WORD.search(s.text):
                 return []
-            agents = self.scan.sentence_products(s)
+            agents = self._products(s)
             if agents:
                 return self._links_of(trial_id, agents, s, sentence, "previous_sentence")
         return []
@@ -357,7 +385,7 @@ class TextLinks:
         for m in self.scan.sentence_mentions(title, self.scan.agent_mentions):
             rest.append(self.scan.raw[at : m.start])
             at = m.end
-        named = self.scan.sentence_products(title)
+        named = self._products(title)
         rest.append(self.scan.raw[at : title.stop])
         if len({m.entity for m in named}) == 1 and TITLE_FILLER.fullmatch("".join(rest)):
             return named
@@ -397,10 +425,18 @@ class TextLinks:
         before = collapse(self.scan.raw[max(sentence.start, m.start - 60) : m.start]) + " "
         if COMPARATOR_CUE.search(before):
             return "comparator"
-        if m is subject:
+        if m is subject or (
+            m.start >= subject.end and not self.scan.raw[subject.end : m.start].strip()
+        ):
+            # the subject, or a name in apposition to it ("the HER2-CAR-M CT-0508")
             return "investigational"
         if COMBINATION_CUE.search(self.scan.raw[subject.end : m.start]):
             return "combination"
+        raw = self.scan.raw
+        if ADDITION_OF.search(raw[sentence.start : subject.start]) and ADDED_TO.fullmatch(
+            raw[subject.end : m.start]
+        ):
+            return "combination"  # "the addition of atezolizumab to T-DM1"
         return "co_mentioned"
 
 

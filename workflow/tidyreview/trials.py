@@ -18,10 +18,12 @@ import pandas as pd
 
 from .abbreviations import definitions_in
 from .agent_mentions import Mention, Scan, TableView, cell_text, find_names, overlaps
+from .errors import SourceFormatError
 from .layout import collapse
 from .lexicon import NAMED_STUDIES_FILE, Lexicon, Matcher, NotAgents, alias_key
-from .patterns import CITATION, REGISTRY_ID, TRIAL_ID
+from .patterns import CITATION, CITATION_ITEM_PARTS, CITATION_MARKER, REGISTRY_ID, TRIAL_ID
 from .quality import Flags
+from .references import split_entries
 from .sentences import Sentence
 
 PROSE_PARTS = ("simple_summary", "abstract", "heading", "paragraph")
@@ -264,6 +266,7 @@ def find_studies(
     studies: dict[str, Study] = {}
     for f in finds:
         studies.setdefault(alias_key(f.name), Study(alias_key(f.name))).finds.append(f)
+    merge_numbered_variants(scan, studies)
     names = [(key, f.name) for key, st in studies.items() for f in st.finds]
     matcher = Matcher(sorted(set(names)), case_sensitive=True)
     id_spans = [(m.start, m.end) for m in scan.id_mentions]
@@ -280,6 +283,56 @@ def find_studies(
             )
             del studies[key]
     return studies
+
+
+def merge_numbered_variants(scan: Scan, studies: dict[str, Study]) -> None:
+    """A study the prose names without identifier is the study tied to an identifier
+    whose name extends it by a number ("The KATE trial" and Table 4's "KATE2" of its NCT
+    row): its finds join that study, whose mentions then show both forms (flagged
+    `study_name_variant`). When several names extend it (KATE2, KATE3), the one a
+    reference cited in the paragraph writes ("... Breast Cancer (KATE2): ...") decides;
+    otherwise it is left alone."""
+    for key, st in list(studies.items()):
+        if st.trial_ids or key not in studies:
+            continue
+        extended = [
+            k
+            for k, other in studies.items()
+            if k != key and other.trial_ids and re.fullmatch(rf"{re.escape(key)}\d+", k)
+        ]
+        if len(extended) > 1:
+            written = {
+                alias_key(w)
+                for text in _cited_reference_texts(scan, [f.start for f in st.finds])
+                for w in re.findall(r"[\w.-]+", text)
+            }
+            extended = [k for k in extended if k in written]
+        if len(extended) == 1:
+            studies[extended[0]].finds.extend(st.finds)
+            del studies[key]
+
+
+def _cited_reference_texts(scan: Scan, starts: list[int]) -> list[str]:
+    """The reference entries cited in the paragraphs holding the offsets `starts`, from
+    each offset on."""
+    numbers: set[int] = set()
+    for start in starts:
+        sentence = next((s for s in scan.sentences if s.start <= start < s.stop), None)
+        if sentence is None or sentence.paragraph_id is None:
+            continue
+        for s in scan.sentences:
+            if s.paragraph_id == sentence.paragraph_id and s.stop > start:
+                for marker in CITATION_MARKER.finditer(s.text):
+                    for item in CITATION_ITEM_PARTS.finditer(marker["body"]):
+                        last = int(item["last"] or item["first"])
+                        numbers.update(range(int(item["first"]), last + 1))
+    if not numbers:
+        return []
+    try:
+        entries = split_entries(scan.layout.reference_lines, scan.source.path)
+    except SourceFormatError:
+        return []
+    return [e.text for e in entries if e.number in numbers]
 
 
 def mention_ties(scan: Scan, studies: dict[str, Study]) -> dict[int, str | None]:
