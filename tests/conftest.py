@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -23,9 +24,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def golden(name: str) -> list[tuple]:
     """Return the rows of tests/fixtures/<name>.csv as tuples, typed by the header.
 
-    A column named "x:bool", "x:int", "x:float", "x:list" or "x:ints" holds that type
-    ("true"/"false"; a list of strings or of integers as "a|b", "[]" when empty); any other
-    column a string. An empty cell is None. The "note" column (the source's words, for the reader) is left out.
+    A column named "x:bool", "x:int", "x:float", "x:date", "x:list" or "x:ints" holds that type
+    ("true"/"false"; an ISO date "2023-02-15"; a list of strings or of integers as "a|b", "[]"
+    when empty); any other column a string. An empty cell is None. The "note" column (the source's words, for the reader) is left out;
+    a data field named note is written "note:str".
     """
     with open(FIXTURES / f"{name}.csv", newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
@@ -45,6 +47,11 @@ def _typed(cell: str, kind: str):
     if kind in ("list", "ints"):
         items = [] if cell == "[]" else cell.split("|")
         return [int(x) for x in items] if kind == "ints" else items
+    if kind == "date":
+        day = dt.date.fromisoformat(cell)
+        if day.isoformat() != cell:  # only YYYY-MM-DD, not "20230215" or "2023-W07-3"
+            raise ValueError(f"not a YYYY-MM-DD date: {cell!r}")
+        return day
     return {"int": int, "float": float, "str": str}[kind](cell)
 
 

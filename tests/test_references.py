@@ -10,7 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
-from conftest import records
+from conftest import FIXTURES, golden, records
 from tidyreview import reference_fields, references
 from tidyreview.benchmarks import references as bench
 from tidyreview.layout import Line
@@ -299,341 +299,39 @@ def refs(stage):
     return {r["ref_id"]: r for r in records(stage["references"], "references")}
 
 
-def J(line, authors, title, journal, year, volume, pages, doi, surname, **extra):
-    """Expected fields of a journal article; anything not passed is None/False/default."""
-    return {
-        "line": line,
-        "pub_type": "journal_article",
-        "authors": authors,
-        "authors_normalized": extra.pop("authors_normalized", authors),
-        "et_al": extra.pop("et_al", False),
-        "first_author_surname": surname,
-        "title": title,
-        "journal": journal,
-        "year": year,
-        "volume": volume,
-        "issue": None,
-        "pages": pages,
-        "doi": doi,
-        "url": None,
-        "accessed": None,
-        "trial_id": None,
-        "publisher": None,
-        "publisher_place": None,
-        "note": extra.pop("note", None),
-        **extra,
-    }
+FIELDS = [
+    "line",
+    "pub_type",
+    "authors",
+    "authors_normalized",
+    "et_al",
+    "first_author_surname",
+    "title",
+    "journal",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "url",
+    "accessed",
+    "trial_id",
+    "publisher",
+    "publisher_place",
+    "note",
+]
 
 
-def W(line, pub_type, title, url, accessed, trial_id, authors=None, year=None, surname=None):
-    """Expected fields of a web page or registry record."""
-    return {
-        "line": line,
-        "pub_type": pub_type,
-        "authors": authors,
-        "authors_normalized": authors,
-        "et_al": False,
-        "first_author_surname": surname,
-        "title": title,
-        "journal": None,
-        "year": year,
-        "volume": None,
-        "issue": None,
-        "pages": None,
-        "doi": None,
-        "url": url,
-        "accessed": accessed,
-        "trial_id": trial_id,
-        "publisher": None,
-        "publisher_place": None,
-        "note": None,
-    }
-
-
-# fmt: off
 # Hand-verified sample: 50 entries spread over the list (1..456), every field typed from
-# the source line (line numbers as printed by `grep -n`), covering each messy case.
+# the source line (line numbers as printed by `grep -n`), covering each messy case. One row
+# per entry in tests/fixtures/references_sample.csv: ref_id, then the FIELDS in this order
+# (the entry's own note is the column "note:str"; the "note" column says, for the reader,
+# which messy case the entry stands for).
 SAMPLE = {
-    1: J(409, ["Sung, H.", "Ferlay, J.", "Siegel, R.L.", "Laversanne, M.", "Soerjomataram, I.",
-               "Jemal, A.", "Bray, F."],
-         "Global Cancer Statistics 2020: GLOBOCAN Estimates of Incidence and Mortality "
-         "Worldwide for 36 Cancers in 185 Countries",
-         "CA Cancer J. Clin.", 2021, "71", "209–249", "10.3322/caac.21660", "Sung"),
-    # one author split across the author list and the title ("Press, M.F.")
-    4: J(412, ["Slamon, D.J.", "Godolphin, W.", "Ullrich, A.", "Michael, F."],
-         "Press Studies of the HER-2/neu Proto-Oncogene in Human Breast Cancer",
-         "Cancer Genet. Cytogenet.", 1989, "41", "219", None, "Slamon",
-         authors_normalized=["Slamon, D.J.", "Godolphin, W.", "Ullrich, A.", "Press, M.F."]),
-    9: J(417, ["Cogswell, P.C.", "Guttridge, D.C.", "Funkhouser, W.K.", "Baldwin, A.S., Jr."],
-         "Selective Activation of NF-Kappa B Subunits in Human Breast Cancer: Potential Roles "
-         "for NF-Kappa B2/p52 and for Bcl-3",
-         "Oncogene", 2000, "19", "1123–1131", "10.1038/sj.onc.1203412", "Cogswell"),
-    16: J(424, ["Gianni, L.", "Eiermann, W.", "Semiglazov, V.", "Lluch, A.", "Tjulandin, S.",
-                "Zambetti, M.", "Moliterni, A.", "Vazquez, F.", "Byakhov, M.J.", "Lichinitser, M."],
-          "Neoadjuvant and Adjuvant Trastuzumab in Patients with HER2-Positive Locally Advanced "
-          "Breast Cancer (NOAH): Follow-up of a Randomised Controlled Superiority Trial with a "
-          "Parallel HER2-Negative Cohort",
-          "Lancet Oncol.", 2014, "15", "640–647", "10.1016/S1470-2045(14)70080-4", "Gianni",
-          et_al=True),
-    24: J(433, ["Wang, R.", "Smyth, L.M.", "Iyengar, N.M.", "Modi, S.", "Chandarlapaty, S.",
-                "Patil, S.", "Norton, L.", "Baselga, J.", "Hudis, C.A.", "Dang, C.T."],
-          "Longer Follow-up on Clinical Outcomes of Weekly Paclitaxel with Trastuzumab and "
-          "Pertuzumab in Patients with HER2 Overexpressing Metastatic Breast Cancer",
-          "J. Clin. Oncol.", 2018, "36", "e13005–e13005", None, "Wang"),
-    27: J(436, ["O'Callaghan, J.", "Barry, S.P.", "Birmingham, M.", "Morris, J.M.", "Griffin, B.T."],
-          "Regulation of Biosimilar Medicines and Current Perspectives on Interchangeability "
-          "and Policy",
-          "Eur. J. Clin. Pharmacol.", 2019, "75", "1–11", "10.1007/s00228-018-2542-1",
-          "O'Callaghan"),
-    40: J(449, ["Mercogliano, M.F.", "De Martino, M.", "Bruni, S.", "Venturutti, L.", "Rivas, M.",
-                "Amasino, M.", "Proietti, C.J.", "Elizalde, P.V.", "Schillaci, R."],
-          "Abstract 1195: TNF α Induces Multiresistance to HER2-Targeted TNF α Induces "
-          "Multiresistance to HER2-Targeted Therapies in HER2-Positive Breast Cancer",
-          "Cancer Res.", 2017, "77", "1195–1195", None, "Mercogliano"),
-    # cut short: volume but no pages
-    54: J(464, ["Gong, J.", "Dong, Z.", "Liu, D.", "Xu, J.", "Yang, J.", "Yang, Y.", "Qi, Y.",
-                "Men, J.", "Kong, P.", "Xu, T."],
-          "339 Preliminary Safety, Tolerability and Efficacy Results of KN026 (a HER2-Targeted "
-          "Bispecific Antibody) in Combination with KN046 (an Anti-PD-L1/CTLA-4 Bispecific "
-          "Antibody) in Patients (pts) with HER2 Aberrated Solid Tumors",
-          "Regul. Young Investig. Award. Abstr.", 2020, "8", None,
-          "10.1136/jitc-2020-SITC2020.0339", "Gong", et_al=True),
-    # LaTeX in the title
-    72: J(483, ["Oberg, H.H.", "Kellner, C.", "Gonnermann, D.", "Sebens, S.", "Bauerschlag, D.",
-                "Gramatzki, M.", "Kabelitz, D.", "Peipp, M.", "Wesch, D."],
-          "Tribody [(HER2) × CD16] Is More Effective Than Trastuzumab in Enhancing γδ T Cell "
-          "and Natural Killer Cell Cytotoxicity Against HER2-Expressing Cancer Cells",
-          "Front. Immunol.", 2018, "9", "814", None, "Oberg"),
-    # Vancouver-style authors, erratum note after the pages
-    75: J(486, ["Teachey DT", "Rheingold SR", "Maude SL"],
-          "Cytokine Release Syndrome after Blinatumomab Treatment Related to Abnormal "
-          "Macrophage Activation and Ameliorated with Cytokine-Directed Therapy",
-          "Blood", 2013, "121", "5154–5157", "10.1182/blood-2016-07-730671", "Teachey",
-          et_al=True, authors_normalized=["Teachey, D.T.", "Rheingold, S.R.", "Maude, S.L."],
-          note="Erratum in Blood 2016, 128, 1441."),
-    83: J(494, ["van der Lee, M.M.C.", "Groothuis, P.G.", "Ubink, R.", "van der Vleuten, M.A.J.",
-                "van Achterberg, T.A.", "Loosveld, E.M.", "Damming, D.", "Jacobs, D.C.H.",
-                "Rouwette, M.", "Egging, D.F."],
-          "The Preclinical Profile of the Duocarmycin-Based HER2-Targeting ADC SYD985 Predicts "
-          "for Clinical Benefit in Low HER2-Expressing Breast Cancers",
-          "Mol. Cancer Ther.", 2015, "14", "692–703", "10.1158/1535-7163.MCT-14-0881-T",
-          "van der Lee", et_al=True),
-    # split by a page break (lines 495 and 497)
-    84: J(495, ["Banerji, U.", "van Herpen, C.M.L.", "Saura, C.", "Thistlethwaite, F.", "Lord, S.",
-                "Moreno, V.", "Macpherson, I.R.", "Boni, V.", "Rolfo, C.", "de Vries, E.G.E."],
-          "Trastuzumab Duocarmazine in Locally Advanced and Metastatic Solid Tumours and "
-          "HER2-Expressing Breast Cancer: A Phase 1 Dose-Escalation and Dose-Expansion Study",
-          "Lancet Oncol.", 2019, "20", "1124–1135", "10.1016/S1470-2045(19)30328-6", "Banerji",
-          et_al=True),
-    # leading space before the number
-    86: J(499, ["von Minckwitz, G.", "Huang, C.-S.", "Mano, M.S.", "Loibl, S.", "Mamounas, E.P.",
-                "Untch, M.", "Wolmark, N.", "Rastogi, P.", "Schneeweiss, A.", "Redondo, A."],
-          "Trastuzumab Emtansine for Residual Invasive HER2-Positive Breast Cancer",
-          "N. Engl. J. Med.", 2019, "380", "617–628", "10.1056/NEJMoa1814017", "von Minckwitz",
-          et_al=True),
-    93: J(506, ["Krop, I.E.", "Kim, S.-B.", "Martin, A.G.", "LoRusso, P.M.", "Ferrero, J.-M.",
-                "Badovinac-Crnjevic, T.", "Hoersch, S.", "Smitt, M.", "Wildiers, H."],
-          "Trastuzumab Emtansine versus Treatment of Physician’s Choice in Patients with "
-          "Previously Treated HER2-Positive Metastatic Breast Cancer (TH3RESA): Final Overall "
-          "Survival Results from a Randomised Open-Label Phase 3 Trial",
-          "Lancet Oncol.", 2017, "18", "743–754", "10.1016/S1470-2045(17)30313-3", "Krop"),
-    101: J(514, ["Modi, S.", "Saura, C.", "Yamashita, T.", "Park, Y.H.", "Kim, S.-B.", "Tamura, K.",
-                 "Andre, F.", "Iwata, H.", "Ito, Y.", "Tsurutani, J."],
-           "Abstract PD3-06: Updated Results from DESTINY-breast01, a Phase 2 Trial of "
-           "Trastuzumab Deruxtecan (T-DXd) in HER2 Positive Metastatic Breast Cancer",
-           "Cancer Res.", 2021, "81", "PD3–PD06", None, "Modi", et_al=True),
-    109: J(523, ["Manich, C.S.", "Saura Manich, C.", "O’Shaughnessy, J.", "Aftimos, P.G.",
-                 "van den Tweel, E.", "Oesterholt, M.", "Escrivá-de-Romaní, S.I.",
-                 "Quenel Tueux, N.", "Tan, T.J.", "Lim, J.S."],
-           "LBA15 Primary Outcome of the Phase III SYD985.002/TULIP Trial Comparing "
-           "[vic]-trastuzumab Duocarmazine to Physician’s Choice Treatment in Patients with "
-           "Pre-Treated HER2-Positive Locally Advanced or Metastatic Breast Cancer",
-           "Ann. Oncol.", 2021, "32", "S1288", None, "Manich", et_al=True),
-    128: J(543, ["Dumbrava, E.I.", "Sharma, M.R.", "Carvajal, R.D.", "Catenacci, D.", "Emens, L.A.",
-                 "Gadgeel, S.M.", "Hanna, G.J.", "Juric, D.", "Kang, Y.-K.", "Lee, J."],
-           "Abstract OT-03-02: Phase 1/2 Study of a Novel HER2 Targeting TLR7/8 "
-           "Immune-Stimulating Antibody Conjugate (ISAC), BDC-1001, as a Single Agent and in "
-           "Combination with an Immune Checkpoint Inhibitor in Patients with Advanced "
-           "HER2-Expressing Solid Tumors",
-           "Cancer Res.", 2021, "81", "OT-03", None, "Dumbrava", et_al=True),
-    131: J(546, ["Yurkovetskiy, A.", "Gumerov, D.", "Ter-Ovanesyan, E.", "Conlon, P.", "Devit, M.",
-                 "Bu, C.", "Bodyak, N.", "Lowinger, T.", "Bergstrom, D."],
-           "Abstract 48: Non-Clinical Pharmacokinetics of XMT-1522, a HER2 Targeting "
-           "Auristatin-Based Antibody Drug Conjugate",
-           "Cancer Res.", 2017, "77", "48–48", None, "Yurkovetskiy"),
-    142: J(557, ["Scaltriti, M.", "Verma, C.", "Guzman, M.", "Jimenez, J.", "Parra, J.L.",
-                 "Pedersen, K.", "Smith, D.J.", "Landolfi, S.", "Ramon y Cajal, S.", "Arribas, J."],
-           "Lapatinib, a HER2 Tyrosine Kinase Inhibitor, Induces Stabilization and Accumulation "
-           "of HER2 and Potentiates Trastuzumab-Dependent Cell Cytotoxicity",
-           "Oncogene", 2009, "28", "803–814", "10.1038/onc.2008.432", "Scaltriti", et_al=True),
-    # split by a page break (lines 576 and 578)
-    160: J(576, ["Chan, A.", "Delalogue, S.", "Holmes, F.A.", "Moy, B.", "Iwata, H.",
-                 "Harvey, V.J.", "Robert, N.J.", "Silovski, T.", "Gokmen, E.", "von Minckwitz, G."],
-           "Neratinib after Trastuzumab-Based Adjuvant Therapy in Patients with HER2-Positive "
-           "Breast Cancer (ExteNET): A Multicentre, Randomised, Double-Blind, "
-           "Placebo-Controlled, Phase 3 Trial",
-           "Lancet Oncol.", 2016, "17", "367–377", "10.1016/S1470-2045(15)00551-3", "Chan",
-           et_al=True),
-    161: J(579, ["Chan, A.", "Moy, B.", "Mansi, J.", "Ejlertsen, B.", "Holmes, F.A.", "Chia, S.",
-                 "Iwata, H.", "Gnant, M.", "Loibl, S.", "Barrios, C.H."],
-           "Final Efficacy Results of Neratinib in HER2-Positive Hormone Receptor-Positive "
-           "Early-Stage Breast Cancer From the Phase III ExteNET Trial",
-           "Clin. Breast Cancer", 2021, "21", "80–91.e7", None, "Chan", et_al=True),
-    189: J(608, ["Simmons, C.", "Rayson, D.", "Joy, A.A.", "Henning, J.-W.", "Lemieux, J.",
-                 "McArthur, H.", "Card, P.B.", "Dent, R.", "Brezden-Masley, C."],
-           "Current and Future Landscape of Targeted Therapy in HER2-Positive Advanced Breast "
-           "Cancer: Redrawing the Lines",
-           "Ther. Adv. Med. Oncol.", 2022, "14", "17588359211066677",
-           "10.1177/17588359211066677", "Simmons"),
-    195: J(614, ["Zhang, J.", "McAndrew, N.", "Yu, W.", "Pan, X.", "Wang, M.", "Hu, X."],
-           "Abstract P2-13-43: Preclinical and Early Clinical Safety and Pharmacokinetics Data of "
-           "DZD1516, an BBB-Penetrant Selective HER2 Inhibitor for the Treatment of HER2 "
-           "Positive Metastatic Breast Cancer",
-           "Cancer Res.", 2022, "82", "P2-P13", None, "Zhang"),
-    203: J(623, ["Zhao, Y.", "Lee, C.K.", "Lin, C.-H.", "Gassen, R.B.", "Xu, X.", "Huang, Z.",
-                 "Xiao, C.", "Bonorino, C.", "Lu, L.-F.", "Bui, J.D."],
-           "PD-L1:CD80 Cis-Heterodimer Triggers the Co-Stimulatory Receptor CD28 While "
-           "Repressing the Inhibitory PD-1 and CTLA-4 Pathways",
-           "Immunity", 2019, "51", "1059–1073.e9", None, "Zhao", et_al=True),
-    206: J(626, ["Waks, A.G.", "Keenan, T.E.", "Li, T.", "Tayob, N.", "Wulf, G.M.",
-                 "Richardson, E.T., 3rd", "Attaya, V.", "Anderson, L.", "Mittendorf, E.A.",
-                 "Overmoyer, B."],
-           "Phase Ib Study of Pembrolizumab in Combination with Trastuzumab Emtansine for "
-           "Metastatic HER2-Positive Breast Cancer",
-           "J. Immunother. Cancer", 2022, "10", "e005119", "10.1136/jitc-2022-005119", "Waks",
-           et_al=True),
-    # press release: an organisation printed like a person, a year, a link
-    219: W(640, "web_page",
-           "Innovent Releases Preliminary Results of the Phase Ia Dose-Escalation Study of IBI315 "
-           "(Anti-Her2/PD-1 Bispecific Antibody) in Patients with Advanced Solid Tumors at CSCO "
-           "Annual Meeting",
-           "https://www.prnewswire.com/news-releases/innovent-releases-preliminary-results-of-"
-           "the-phase-ia-dose-escalation-study-of-ibi315-anti-her2pd-1-bispecific-antibody-in-"
-           "patients-with-advanced-solid-tumors-at-csco-annual-meeting-2021-301386697.html",
-           dt.date(2023, 2, 15), None, authors=["Biologics, I."], year=2021, surname="Biologics"),
-    # split by a page break (lines 658 and 660)
-    237: J(658, ["Dieci, M.V.", "Conte, P.", "Bisagni, G.", "Brandes, A.A.", "Frassoldati, A.",
-                 "Cavanna, L.", "Musolino, A.", "Giotta, F.", "Rimanti, A.", "Garrone, O."],
-           "Association of Tumor-Infiltrating Lymphocytes with Distant Disease-Free Survival in "
-           "the ShortHER Randomized Adjuvant Trial for Patients with Early HER2+ Breast Cancer",
-           "Ann. Oncol.", 2019, "30", "418–423", "10.1093/annonc/mdz007", "Dieci", et_al=True),
-    247: J(670, ["Grupp, S.A.", "Kalos, M.", "Barrett, D.", "Aplenc, R.", "Porter, D.L.",
-                 "Rheingold, S.R.", "Teachey, D.T.", "Chew, A.", "Hauck, B.", "Wright, J.F."],
-           "Chimeric Antigen Receptor-Modified T Cells for Acute Lymphoid Leukemia",
-           "N. Engl. J. Med.", 2013, "368", "1509–1518", "10.1056/NEJMoa1215134", "Grupp",
-           et_al=True),
-    259: J(682, ["Brentjens, R.J.", "Davila, M.L.", "Riviere, I.", "Park, J.", "Wang, X.",
-                 "Cowell, L.G.", "Bartido, S.", "Stefanski, J.", "Taylor, C.", "Olszewska, M."],
-           "CD19-Targeted T Cells Rapidly Induce Molecular Remissions in Adults with "
-           "Chemotherapy-Refractory Acute Lymphoblastic Leukemia",
-           "Sci. Transl. Med.", 2013, "5", "177ra38", "10.1126/scitranslmed.3005930", "Brentjens",
-           et_al=True),
-    275: J(699, ["Guedan, S.", "Calderon, H.", "Posey, A.D., Jr.", "Maus, M.V."],
-           "Engineering and Design of Chimeric Antigen Receptors",
-           "Mol. Ther. Methods Clin. Dev.", 2019, "12", "145–156", "10.1016/j.omtm.2018.12.009",
-           "Guedan"),
-    293: W(718, "registry_record",
-           "Memory-Enriched T Cells in Treating Patients with Recurrent or Refractory Grade "
-           "III-IV Glioma",
-           "https://clinicaltrials.gov/ct2/show/NCT03389230", dt.date(2023, 2, 13), "NCT03389230"),
-    296: W(721, "registry_record",
-           "T Cells Expressing HER2-Specific Chimeric Antigen Receptors(CAR) for Patients With "
-           "HER2-Positive CNS Tumors—Full Text View—ClinicalTrials.Gov",
-           "https://clinicaltrials.gov/ct2/show/NCT02442297", dt.date(2023, 2, 13), "NCT02442297"),
-    303: J(728, ["Szőör, Á.", "Tóth, G.", "Zsebik, B.", "Szabó, V.", "Eshhar, Z.", "Abken, H.",
-                 "Vereb, G."],
-           "Trastuzumab Derived HER2-Specific CARs for the Treatment of Trastuzumab-Resistant "
-           "Breast Cancer: CAR T Cells Penetrate and Eradicate Tumors That Are Not Accessible to "
-           "Antibodies",
-           "Cancer Lett.", 2020, "484", "1–8", "10.1016/j.canlet.2020.04.008", "Szőör"),
-    304: J(729, ["Azim, H.A.", "Azim, H.A., Jr."],
-           "Systemic Treatment of Brain Metastases in HER2-Positive Breast Cancer: Current Status "
-           "and Future Directions",
-           "Future Oncol.", 2012, "8", "135–144", "10.2217/fon.11.149", "Azim"),
-    311: W(737, "web_page", "Drug Dictionary",
-           "https://www.cancer.gov/publications/dictionaries/cancer-drug/def/autologous-her2-"
-           "targeted-dual-switch-car-t-cells-bpx-603",
-           dt.date(2023, 2, 13), None, authors=["NCI"]),
-    319: W(745, "web_page", "Trastuzumab Deruxtecan for Metastatic HER2-Low Breast Cancer",
-           "https://www.cancer.gov/news-events/cancer-currents-blog/2022/enhertu-her2-low-breast-"
-           "cancer", dt.date(2023, 2, 14), None),
-    340: J(767, ["Ebrahimiyan, H.", "Tamimi, A.", "Shokoohian, B.", "Minaei, N.",
-                 "Memarnejadian, A.", "Hossein-Khannazer, N.", "Hassan, M.", "Vosough, M."],
-           "Novel Insights in CAR-NK Cells beyond CAR-T Cell Technology; Promising Advantages",
-           "Int. Immunopharmacol.", 2022, "106", "108587", "10.1016/j.intimp.2022.108587",
-           "Ebrahimiyan"),
-    352: J(779, ["Nomura, A.", "Takada, H.", "Jin, C.H.", "Tanaka, T.", "Ohga, S.", "Hara, T."],
-           "Functional Analyses of Cord Blood Natural Killer Cells and T Cells: A Distinctive "
-           "Interleukin-18 Response",
-           "Exp. Hematol.", 2001, "29", "1169–1176", "10.1016/s0301-472x(01)00689-0", "Nomura"),
-    # a bare DOI URL
-    356: J(784, ["Zhu, H.", "Kaufman, D.S."],
-           "An Improved Method to Produce Clinical-Scale Natural Killer Cells from Human "
-           "Pluripotent Stem Cells",
-           "Methods Mol. Biol.", 2019, "2048", "107–119", "10.1007/978-1-4939-9728-2_12", "Zhu"),
-    # cut short: volume but no pages
-    375: J(803, ["Eitler, J.", "Wotschel, N.", "Miller, N.", "Boissel, L.", "Klingemann, H.G.",
-                 "Wels, W.", "Tonn, T."],
-           "Inability of Granule Polarization by NK Cells Defines Tumor Resistance and Can Be "
-           "Overcome by CAR or ADCC Mediated Targeting",
-           "J. Immunother. Cancer", 2021, "9", None, "10.1136/jitc-2020-001334", "Eitler"),
-    377: W(806, "registry_record",
-           "Intracranial Injection of NK-92/5.28.Z Cells in Combination With Intravenous "
-           "Ezabemlimab in Patients With Recurrent HER2-Positive Glioblastoma—No Study Results "
-           "Posted—ClinicalTrials.Gov",
-           "https://clinicaltrials.gov/ct2/show/results/NCT03383978?term=CAR+NK+cells&draw=2"
-           "&rank=62", dt.date(2023, 2, 14), "NCT03383978"),
-    391: J(820, ["Mantovani, A.", "Sozzani, S.", "Locati, M.", "Allavena, P.", "Sica, A."],
-           "Macrophage Polarization: Tumor-Associated Macrophages as a Paradigm for Polarized M2 "
-           "Mononuclear Phagocytes",
-           "Trends Immunol.", 2002, "23", "549–555", "10.1016/s1471-4906(02)02302-5", "Mantovani"),
-    407: W(837, "registry_record",
-           "Cohort Study to Determine the Antitumor Activity of New CAR-Macrophages in Breast "
-           "Cancer Patients' Derived Organoids— Full Text View—ClinicalTrials.Gov",
-           "https://clinicaltrials.gov/ct2/show/NCT05007379", dt.date(2023, 2, 14), "NCT05007379"),
-    413: J(843, ["Pallerla, S.", "Abdul, A.U.R.M.", "Comeau, J.", "Jois, S."],
-           "Cancer Vaccines, Treatment of the Future: With Emphasis on HER2-Positive Breast Cancer",
-           "Int. J. Mol. Sci.", 2021, "22", "779", "10.3390/ijms22020779", "Pallerla"),
-    424: J(855, ["Kristensen, V.N.", "Vaske, C.J.", "Ursini-Siegel, J.", "Van Loo, P.",
-                 "Nordgard, S.H.", "Sachidanandam, R.", "Sørli, T.", "Wörnberg, F.",
-                 "Haakensen, V.D.", "Helland, Å."],
-           "Integrated Molecular Profiles of Invasive Breast Tumors and Ductal Carcinoma In Situ "
-           "(DCIS) Reveal Differential Vascular and Interleukin Signaling",
-           "Proc. Natl. Acad. Sci. USA", 2012, "109", "2802–2807", "10.1073/pnas.1108781108",
-           "Kristensen", et_al=True),
-    429: J(860, ["Disis, M.L.", "Schiffman, K.", "Guthrie, K.", "Salazar, L.G.", "Knutson, K.L.",
-                 "Goodell, V.", "dela Rosa, C.", "Cheever, M.A."],
-           "Effect of Dose on Immune Response in Patients Vaccinated with an Her-2/neu "
-           "Intracellular Domain Protein-Based Vaccine",
-           "J. Clin. Oncol.", 2004, "22", "1916–1925", "10.1200/JCO.2004.09.005", "Disis"),
-    # the book chapter
-    437: {
-        **J(868, ["Gasparri, M.L.", "Ruscito, I.", "Taghavi, K.", "Farooqi, A.A.", "Papadia, A.",
-                  "Focaccetti, C.", "Barnaba, V.", "Panici, P.B.", "Mueller, M.D."],
-            "The Immunobiology of Cancer: From Tumor Escape to Cancer Immunoediting Towards "
-            "Immunotherapy in Gynecologic Oncology",
-            "Molecular Oncology: Underlying Mechanisms and Translational Advancements", 2017,
-            None, "193–204", None, "Gasparri"),
-        "pub_type": "book_chapter",
-        "publisher": "Springer",
-        "publisher_place": "Cham, Switzerland",
-    },
-    447: J(879, ["Bars, R.L.", "Le Bars, R.", "Marion, J.", "Le Borgne, R.",
-                 "Satiat-Jeunemaitre, B.", "Bianchi, M.W."],
-           "ATG5 Defines a Phagophore Domain Connected to the Endoplasmic Reticulum during "
-           "Autophagosome Formation in Plants",
-           "Nat. Commun.", 2014, "5", "4121", None, "Bars"),
-    450: J(882, ["Wahlgren, J.", "Karlson, T.D.L.", "Brisslert, M.", "Vaziri Sani, F.",
-                 "Telemo, E.", "Sunnerhagen, P.", "Valadi, H."],
-           "Plasma Exosomes Can Deliver Exogenous Short Interfering RNA to Monocytes and "
-           "Lymphocytes",
-           "Nucleic Acids Res.", 2012, "40", "e130", "10.1093/nar/gks463", "Wahlgren"),
-    456: J(888, ["Lundberg, E.", "Borner, G.H.H."],
-           "Spatial Proteomics: A Powerful Discovery Tool for Cell Biology",
-           "Nat. Rev. Mol. Cell Biol.", 2019, "20", "285–302", "10.1038/s41580-018-0094-y",
-           "Lundberg"),
+    ref_id: dict(zip(FIELDS, row, strict=True)) for ref_id, *row in golden("references_sample")
 }
 
+# fmt: off
 # raw of the entries split by a page break: the continuation's dash dropped, halves joined.
 RAW_JOINED = {
     84: "Banerji, U.; van Herpen, C.M.L.; Saura, C.; Thistlethwaite, F.; Lord, S.; Moreno, V.; "
@@ -657,27 +355,22 @@ RAW_JOINED = {
 PAGE_BREAK_LINES = {84: [495, 497], 160: [576, 578], 237: [658, 660]}
 # fmt: on
 
-FIELDS = [
-    "line",
-    "pub_type",
-    "authors",
-    "authors_normalized",
-    "et_al",
-    "first_author_surname",
-    "title",
-    "journal",
-    "year",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "url",
-    "accessed",
-    "trial_id",
-    "publisher",
-    "publisher_place",
-    "note",
-]
+
+def test_sample_fixture_columns_are_ref_id_and_the_fields():
+    with open(FIXTURES / "references_sample.csv", encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split(",")
+    names = [c.partition(":")[0] for c in header]
+    assert names == ["ref_id", *FIELDS, "note"]  # the last "note": for the reader, left out
+
+
+def test_golden_reads_iso_dates_strictly():
+    from conftest import _typed
+
+    assert _typed("2023-02-15", "date") == dt.date(2023, 2, 15)
+    assert _typed("", "date") is None
+    for bad in ("20230215", "2023-W07-3", "15/02/2023", "2023-02-30"):
+        with pytest.raises(ValueError):
+            _typed(bad, "date")
 
 
 def test_sample_is_spread_over_the_list():

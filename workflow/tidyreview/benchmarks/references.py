@@ -3,8 +3,8 @@
 Both parse the same 456 entries of the reference list, each given as "N. <entry text>" (page
 breaks already joined), refextract in one call over the whole list. Reported: the time each
 takes for all entries, accuracy on year, DOI and first author against the hand-verified
-sample (VERIFIED, the same entries and values as the sample in tests/test_references.py),
-and agreement between the two parsers on all entries.
+sample (VERIFIED, the same entries and values as the sample in
+tests/fixtures/references_sample.csv), and agreement between the two parsers on all entries.
 """
 
 from __future__ import annotations
