@@ -232,3 +232,13 @@ def test_curated_not_agents_loads():
     not_agents = load_not_agents(VOCABULARIES / NOT_AGENTS_FILE)
     assert not_agents.decided("CD16") is not None
     assert not_agents.decided("MM-302") is None
+
+
+def test_an_acronym_alias_matches_in_capitals_only():
+    from tidyreview.lexicon import Matcher, is_acronym
+
+    assert is_acronym("NPS") and is_acronym("CDK") and not is_acronym("T-DM1")
+    assert not is_acronym("Pozotinib") and not is_acronym("NPs")
+    # "NPs" (nanoparticles, Lucas 2021) is not the peptide vaccine's acronym "NPS".
+    found = Matcher([("nelipepimut_s", "NPS")]).find("NPs and nps differ from NPS.")
+    assert [(m.surface, m.start) for m in found] == [("NPS", 24)]

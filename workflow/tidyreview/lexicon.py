@@ -59,6 +59,17 @@ def problems_message(path: Path | str, problems: list[str], shown: int = 5) -> s
     return f"{path}: {len(problems)} problems: {listed}{more}"
 
 
+# An acronym: two to five capital letters and nothing else ("NPS", "CDK"; not "T-DM1",
+# which has a digit, nor "Pozotinib"). Written in capitals by convention, it matches only
+# so: "NPS" must not name the agent in "NPs" (nanoparticles) or "nps".
+ACRONYM = re.compile(r"[A-Z]{2,5}")
+
+
+def is_acronym(alias: str) -> bool:
+    """Return whether `alias` is an all-capitals short name (matched case-sensitively)."""
+    return bool(ACRONYM.fullmatch(alias.translate(_DROP_SEPARATORS)))
+
+
 def alias_key(alias: str) -> str:
     """Return the matching key of a name: case-folded, separators removed."""
     return _SEPARATOR.sub("", alias.casefold())
@@ -117,7 +128,12 @@ class Matcher:
         # the key, so a window whose squeezed text lacks the key cannot match: the cheap
         # test spares most regular-expression searches.
         self.patterns = [
-            (entity, alias, self._squeeze(alias), _compiled(alias, flags))
+            (
+                entity,
+                alias,
+                self._squeeze(alias),
+                _compiled(alias, 0 if is_acronym(alias) else flags),
+            )
             for entity, alias in names
         ]
 
