@@ -12,15 +12,9 @@ import pytest
 
 from tidyreview.agent_mentions import find_names, text_regions
 from tidyreview.agent_rules import load_name_rules, rule_agent_id, stated_targets
-from tidyreview.agent_vocabulary import (
-    DRUGBANK_FILE,
-    curated_lexicon_setting,
-    is_code,
-    load_agent_vocabulary,
-    load_drugbank,
-    writing_problem,
-)
+from tidyreview.agent_vocabulary import curated_lexicon_setting, load_agent_vocabulary
 from tidyreview.benchmarks.agents import recall_without_curated, uncurated_matches
+from tidyreview.drugbank import DRUGBANK_FILE, is_code, load_drugbank, writing_problem
 from tidyreview.layout import read_layout
 from tidyreview.lexicon import LexiconError, NameMatch
 from tidyreview.phrases import PhraseMatcher, resolve
@@ -326,7 +320,7 @@ def test_judged_sample_of_uncurated_matches(source):
 
 
 def test_curated_agents_table_has_source_and_drugbank_id():
-    from tidyreview.agent_vocabulary import curated_agents_frame
+    from tidyreview.drugbank import curated_agents_frame
     from tidyreview.lexicon import load_lexicon
     from tidyreview.schemas.entities import Agents
 
@@ -343,7 +337,7 @@ def test_curated_agents_table_has_source_and_drugbank_id():
 
 
 def test_curated_agents_table_without_a_drugbank_file(tmp_path):
-    from tidyreview.agent_vocabulary import curated_agents_frame
+    from tidyreview.drugbank import curated_agents_frame
     from tidyreview.lexicon import load_lexicon
 
     shutil.copy(VOCAB / "agents.csv", tmp_path / "agents.csv")
@@ -390,7 +384,7 @@ def test_a_made_up_second_review_gets_agent_mentions_and_rows(plain):
 
 
 def test_every_exclusion_names_a_drugbank_writing():
-    from tidyreview.agent_vocabulary import read_drugbank_rows
+    from tidyreview.drugbank import read_drugbank_rows
     from tidyreview.lexicon import alias_key
 
     keys = set()
@@ -516,13 +510,13 @@ def test_a_broken_vocabulary_stops_its_stage_with_one_line(tmp_path, source, cor
 
 
 def test_the_built_drugbank_matcher_is_cached_between_processes(tmp_path, monkeypatch):
-    from tidyreview import agent_vocabulary
+    from tidyreview import drugbank
 
     monkeypatch.setenv("TIDYREVIEW_CACHE", str(tmp_path / "cache"))
     first = load_agent_vocabulary(VOCAB)
     cached = list((tmp_path / "cache").glob("agents-*.pickle"))
     assert len(cached) == 1
-    agent_vocabulary._cached_drugbank.cache_clear()
+    drugbank._cached_drugbank.cache_clear()
     begin = time.process_time()
     second = load_agent_vocabulary(VOCAB)
     assert time.process_time() - begin < 0.6

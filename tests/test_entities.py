@@ -764,7 +764,7 @@ def test_lucas_rule_agents_take_the_modality_the_text_states():
 
 
 def test_cancer_sites_of_a_trial_and_of_a_caption():
-    from tidyreview.entity_flags import CancerSites, load_cancer_sites
+    from tidyreview.trial_flags import CancerSites, load_cancer_sites
 
     sites = CancerSites(load_cancer_sites(VOCABULARIES / "cancer_sites.csv"))
     assert sites.named("Table 2. Current clinical trials of ADCs in HER2+ breast cancer.") == {

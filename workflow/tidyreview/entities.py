@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import entity_flags, trial_agents, trials
+from . import trial_agents, trials
 from .agent_mentions import (
     Mention,
     Scan,
@@ -36,8 +36,28 @@ from .agent_mentions import (
     without_rule_agents,
 )
 from .lexicon import AGENTS_FILE, NAMED_STUDIES_FILE, load_named_studies
+from .name_flags import (
+    component_approval_flags,
+    drug_cell_flags,
+    malformed_id_flags,
+    reference_agent_flags,
+    reference_spelling_flags,
+    spelling_flags,
+    study_flags,
+    unknown_name_flags,
+)
 from .quality import Flags
 from .source import Source
+from .trial_flags import (
+    CANCER_SITES_FILE,
+    CancerSites,
+    coverage_flags,
+    fact_flags,
+    group_status_flags,
+    listed_count_flags,
+    load_cancer_sites,
+    table_reference_flags,
+)
 
 STAGE = "entities"
 
@@ -92,10 +112,8 @@ def extract(
     facts = trials.text_facts(scan, names, table_links)
     trials_frame = trials.trials_frame(scan, names, facts)
     links = (table_links, text_links)
-    sites = entity_flags.CancerSites(
-        entity_flags.load_cancer_sites(folder / entity_flags.CANCER_SITES_FILE)
-    )
-    entity_flags.check_all(scan, names, links, facts, trials_frame, flags, sites)
+    sites = CancerSites(load_cancer_sites(folder / CANCER_SITES_FILE))
+    check_all(scan, names, links, facts, trials_frame, flags, sites)
     uncurated_agent_flags(scan, flags)
     return {
         "agents": scan.agents,
@@ -107,3 +125,29 @@ def extract(
         "quality_flags": flags.frame(),
         "table_links": trial_agents.links_frame(table_links),
     }
+
+
+def check_all(
+    scan: Scan,
+    names: trials.TrialNames,
+    links: tuple[list[dict], list[dict]],
+    facts: list[trials.Fact],
+    trials_frame: pd.DataFrame,
+    flags: Flags,
+    sites: CancerSites | None = None,
+) -> None:
+    """Raise every check of `name_flags` and `trial_flags`, in a fixed order (the flags'
+    ids follow it)."""
+    unknown_name_flags(scan, names, flags)
+    malformed_id_flags(scan, flags)
+    drug_cell_flags(scan, flags)
+    spelling_flags(scan, flags)
+    study_flags(names, flags)
+    coverage_flags(scan, names, links, trials_frame, flags, sites)
+    fact_flags(scan, facts, flags)
+    table_reference_flags(scan, names, flags)
+    reference_spelling_flags(scan, names, flags)
+    reference_agent_flags(scan, flags)
+    listed_count_flags(scan, flags)
+    group_status_flags(scan, flags)
+    component_approval_flags(scan, flags)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SourceFormatError
+from .pdf_body import render
 from .pdf_chars import Page, read_pages
 from .pdf_lines import Segment, page_segments
-from .pdf_render import render
 from .pdf_writer import Span, Writer, join_lines
 
 # A page number or "3 of 36" alone: part of a running header or footer.

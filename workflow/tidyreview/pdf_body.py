@@ -1,9 +1,5 @@
-"""Rendering an MDPI PDF's segments as the plain-text rendering (see pdf_text).
-
-First page: the largest text is the title, then the byline, affiliations and the
-correspondence line in the main column, `Label: value` paragraphs (Simple Summary,
-Abstract, Keywords), and the sidebar left of the main column (Citation, Academic Editors,
-dates, Publisher's Note, Copyright). Then the body: numbered headings in bold or italic,
+"""An MDPI PDF's segments rendered as the plain-text rendering (see pdf_text): the front
+matter (`pdf_front_matter`), then the body: numbered headings in bold or italic,
 paragraphs starting with an indent and running on across pages and floats, captions,
 tables between horizontal rules, labelled back matter and the reference list.
 """
@@ -14,53 +10,24 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .errors import SourceFormatError
-from .pdf_lines import Segment, text_without_superscripts
+from .pdf_front_matter import (
+    HEADING_NUMBER,
+    LABEL,
+    MARKER,
+    Row,
+    group_rows,
+    indented,
+    is_heading,
+    write_front_matter,
+)
+from .pdf_lines import Segment
 from .pdf_writer import join_lines
 
-# "2.1. Antibody Selection" (a heading starts with a section number)
-HEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.\s+\S")
 # "Table 1. Antibody-drug ...", "Figure 3. Clearance ..."; "Table 1. Cont." continues one.
 CAPTION_START = re.compile(r"^(?P<kind>Table|Figure)\s+(?P<number>\d+)\.\s*(?P<rest>.*)$")
 CONTINUED = re.compile(r"^Cont(?:inued)?\.?$", re.IGNORECASE)
-# "Received: 27 April 2021", "Publisher’s Note: ...": a labelled front/back-matter field.
-LABEL = re.compile(r"^(?:\*\s*)?[A-Z][\w’'/-]*(?: [\w’'/-]+){0,3}:(?:\s|$)")
 # "12. Surname, I.; ..." the start of a reference entry
 REFERENCE_START = re.compile(r"^(\d+)\.\s")
-
-# A row starting like a marker of an affiliation ("1", "2", "*") or of a note on the
-# authors ("† These authors contributed equally", "‡ Current address") in the byline area.
-MARKER = re.compile(r"^(?:\d{1,2}|[*†‡§¶#])$|^[†‡§¶#]")
-
-
-@dataclass
-class Row:
-    """Segments sharing a baseline on one page."""
-
-    segs: list[Segment]
-
-    @property
-    def x0(self) -> float:
-        return self.segs[0].x0
-
-    @property
-    def top(self) -> float:
-        return min(s.top for s in self.segs)
-
-    @property
-    def bottom(self) -> float:
-        return max(s.bottom for s in self.segs)
-
-    @property
-    def page(self) -> int:
-        return self.segs[0].page
-
-    @property
-    def size(self) -> float:
-        return max(s.size for s in self.segs)
-
-    @property
-    def text(self) -> str:
-        return " ".join(s.text for s in self.segs)
 
 
 @dataclass
@@ -74,47 +41,10 @@ class _Table:
     pieces: list[tuple[list[list[Segment]], list[list[Row]]]] = field(default_factory=list)
 
 
-def _rows(segs: list[Segment], side=lambda seg: False) -> list[Row]:
-    """Group segments into rows by baseline; a segment `side` says is in the first page's
-    sidebar never shares a row with the main column (their baselines may meet by chance)."""
-    rows: list[Row] = []
-    last: dict[bool, Row] = {}
-    for seg in segs:
-        key = side(seg)
-        row = last.get(key)
-        if (
-            row is not None
-            and any(row is r for r in rows[-2:])
-            and row.page == seg.page
-            and abs(row.segs[0].baseline - seg.baseline) < 1.5
-        ):
-            row.segs.append(seg)
-        else:
-            row = Row([seg])
-            rows.append(row)
-            last[key] = row
-    for row in rows:
-        row.segs.sort(key=lambda s: s.x0)
-    return rows
-
-
 def _is_caption(row: Row) -> re.Match | None:
     first = row.segs[0]
     m = CAPTION_START.match(first.text)
     return m if m and first.chars[0].bold else None
-
-
-def _is_heading(row: Row, body_size: float) -> bool:
-    """A numbered heading: "2.1. Title" in bold or italic, at least body size (the
-    number may stand apart from the title by a wide gap)."""
-    first = row.segs[0]
-    return (
-        bool(HEADING_NUMBER.match(row.text))
-        and all(s.bold == first.bold and s.italic == first.italic for s in row.segs)
-        and (first.bold or first.italic)
-        and first.size >= 0.95 * body_size
-        and len(row.text) < 200
-    )
 
 
 # "6.1.1. Novel Target Antigens": a deep heading set in roman type
@@ -127,10 +57,10 @@ def _is_plain_heading(rows: list[Row], i: int, body_size: float, body_left: floa
     row = rows[i]
     if not PLAIN_HEADING.match(row.text) or len(row.text) > 200 or row.size < body_size:
         return False
-    if _indent(row, body_left, body_size) or i + 1 >= len(rows):
+    if indented(row, body_left, body_size) or i + 1 >= len(rows):
         return False
     before_done = i == 0 or rows[i - 1].text.rstrip().endswith((".", ":"))
-    return before_done and _indent(rows[i + 1], body_left, body_size)
+    return before_done and indented(rows[i + 1], body_left, body_size)
 
 
 # A list item's bullet: "• Text", "▪ Text" (the bullet alone or before a space)
@@ -169,114 +99,12 @@ def _is_subheading(rows: list[Row], i: int, para, body_size: float, body_left: f
     )
     if not styled or row.size < 0.95 * body_size or len(row.text) > 120 or i + 1 >= len(rows):
         return False
-    if _indent(row, body_left, body_size) or row.text.rstrip().endswith((".", ",", ";")):
+    if indented(row, body_left, body_size) or row.text.rstrip().endswith((".", ",", ";")):
         return False
     if para is not None and not para[-1].text.rstrip().endswith((".", ":", "?", "!")):
         return False
     nxt = rows[i + 1]
-    return nxt.page == row.page and _indent(nxt, body_left, body_size) and nxt.size >= body_size
-
-
-def _front(path, rows: list[Row], body_size: float, body_left: float, w, source_line) -> int:
-    """Write the first page's front matter; return the index of the first body row."""
-    page_rows = [r for r in rows if r.page == rows[0].page]
-    biggest = max(r.size for r in page_rows)
-    if biggest < 1.2 * body_size:
-        raise SourceFormatError(
-            path,
-            "not an MDPI review layout: expected a title in type larger than the body text "
-            "on the first page",
-        )
-    start = next(
-        (i for i, r in enumerate(rows) if _is_heading(r, body_size) and r.segs[0].bold), None
-    )
-    if start is None:
-        raise SourceFormatError(
-            path,
-            "not an MDPI review layout: expected a bold numbered section heading "
-            "such as '1. Introduction'",
-        )
-    title_rows = [i for i, r in enumerate(rows[:start]) if r.size == biggest]
-    byline_end = title_rows[-1] + 1
-    while byline_end < start and rows[byline_end].size >= 0.95 * body_size:
-        byline_end += 1
-    sidebar = [s for r in rows[byline_end:start] for s in r.segs if s.x1 < body_left - 2]
-    # rows left of the main column below the title on the first page continue after the
-    # first heading (the sidebar is taller than the abstract)
-    later_sidebar = [
-        s for r in rows[start:] if r.page == rows[0].page for s in r.segs if s.x1 < body_left - 2
-    ]
-    side_ids = {id(s) for s in sidebar + later_sidebar}
-    main = [Row([s for s in r.segs if id(s) not in side_ids]) for r in rows[title_rows[0] : start]]
-    main = [r for r in main if r.segs]
-    title_i = [i for i, r in enumerate(main) if r.size == biggest]
-    w.line([s for i in title_i for s in main[i].segs])
-    rest = main[title_i[-1] + 1 :]
-    byline = []
-    while rest and rest[0].size >= 0.95 * body_size and not LABEL.match(rest[0].text):
-        byline.append(rest.pop(0))
-    if byline:
-        w.line(
-            [s for r in byline for s in r.segs],
-            lambda s: re.sub(r"\s+([,*])", r" \1", text_without_superscripts(s)).replace(" ,", ","),
-        )
-    blocks: list[list[Segment]] = []
-    for row in rest:
-        first = row.segs[0]
-        starts = (
-            not blocks
-            or MARKER.match(first.text)
-            or LABEL.match(row.text)
-            or (first.chars[0].bold and not blocks[-1][-1].chars[0].bold)
-        )
-        if starts:
-            blocks.append([])
-        blocks[-1].extend(row.segs)
-    for block in blocks:
-        _dated_line(block, w)
-    side = sidebar + later_sidebar
-    if source_line and not any(s.text.startswith("Citation:") for s in side):
-        w.line(source_line)
-    _sidebar(side, w)
-    return start
-
-
-# "Received: 1 March 2019; Accepted: 2 April 2019; Published: 3 April 2019": the dates of
-# the earlier layout, on one line under the affiliations
-NEXT_DATE = re.compile(r";\s*(?=(?:Received|Revised|Accepted|Published|Available online):)")
-
-
-def _dated_line(block: list[Segment], w) -> None:
-    """Write the block as one line, or the dates printed on one line as one line each."""
-    text = " ".join(s.text for s in block)
-    if not text.startswith("Received:") or not NEXT_DATE.search(text):
-        w.line(block)
-        return
-    for field_text in NEXT_DATE.split(text):
-        w.write(field_text.strip(), block[0])
-        w.write("\n\n")
-
-
-def _sidebar(segs: list[Segment], w) -> None:
-    fields: list[list[Segment]] = []
-    previous = None
-    for seg in sorted(segs, key=lambda s: (round(s.baseline), s.x0)):
-        gap = seg.top - previous.bottom if previous is not None else 0
-        same_row = previous is not None and abs(seg.baseline - previous.baseline) < 1
-        if not same_row and (not fields or LABEL.match(seg.text) or gap > 1.2 * seg.size):
-            fields.append([])
-        fields[-1].append(seg)
-        previous = seg
-    for f in fields:
-        # The citation keeps its typography (*Journal* **2021**, *10*, 30.), as in the
-        # text rendering, so its journal, year and volume can be told apart.
-        styled = f[0].text.startswith("Citation:")
-        w.line(f, lambda s, styled=styled: _unbold_label(s.markup()) if styled else s.text)
-
-
-def _unbold_label(text: str) -> str:
-    """Return "Citation: ..." for "**Citation:** ..." (labels are plain in the rendering)."""
-    return re.sub(r"^\*\*([^*]+:)\*\*", r"\1", text)
+    return nxt.page == row.page and indented(nxt, body_left, body_size) and nxt.size >= body_size
 
 
 def render(path, pages, pages_segs, w, body_size: float, body_left: float, source_line=()) -> None:
@@ -287,18 +115,14 @@ def render(path, pages, pages_segs, w, body_size: float, body_left: float, sourc
     if not segs:
         raise SourceFormatError(path, "the PDF has no text")
     first_page = segs[0].page
-    rows = _rows(segs, lambda s: s.page == first_page and s.x1 < body_left - 2)
-    start = _front(path, rows, body_size, body_left, w, list(source_line))
+    rows = group_rows(segs, lambda s: s.page == first_page and s.x1 < body_left - 2)
+    start = write_front_matter(path, rows, body_size, body_left, w, list(source_line))
     body = [
         Row([s for s in r.segs if not (r.page == first_page and s.x1 < body_left - 2)])
         for r in rows[start:]
     ]
     body = [r for r in body if r.segs]
     _body(body, pages, w, body_size, body_left)
-
-
-def _indent(row: Row, body_left: float, body_size: float) -> bool:
-    return row.x0 > body_left + 0.8 * body_size
 
 
 def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None:
@@ -324,7 +148,7 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
             items.append(("references", entries))
             items.extend(("line", block) for block in back)
             break
-        if _is_heading(row, body_size) or _is_plain_heading(rows, i, body_size, body_left):
+        if is_heading(row, body_size) or _is_plain_heading(rows, i, body_size, body_left):
             close()
             segs = list(row.segs)
             while (
@@ -332,7 +156,7 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
                 and not HEADING_NUMBER.match(rows[i + 1].text)
                 and rows[i + 1].segs[0].bold == row.segs[0].bold
                 and rows[i + 1].segs[0].italic == row.segs[0].italic
-                and not _indent(rows[i + 1], body_left, body_size)
+                and not indented(rows[i + 1], body_left, body_size)
                 and rows[i + 1].top - rows[i].bottom < 0.5 * body_size
                 and rows[i + 1].page == row.page
             ):
@@ -387,7 +211,7 @@ def _body(rows: list[Row], pages, w, body_size: float, body_left: float) -> None
         new = (
             para is None
             or bullet is not None
-            or (_indent(row, body_left, body_size) and not hanging)
+            or (indented(row, body_left, body_size) and not hanging)
             or row.size < 0.9 * body_size
         )
         if new:
