@@ -134,15 +134,15 @@ rule entities:
 
 # The end of one review's extraction: its row counts per interim table. It ties the
 # review's stages into one connected part of the DAG, which a cluster profile runs as one
-# job (group "review" in profiles/slurm).
+# job (group "review" in profiles/slurm). A script, not `run:`: Snakemake runs a `run:`
+# job in a new Snakemake process that parses the whole workflow again.
 rule review_extracted:
     input:
-        review_interim_files,
+        interim=review_interim_files,
+        code=code("review_extracted"),
     output:
         f"{OUT}/interim/{{doc_id}}/extracted.json",
     log:
         f"{OUT}/logs/review_extracted/{{doc_id}}.log",
-    run:
-        from tidyreview.interim import write_extraction_summary
-
-        write_extraction_summary(wildcards.doc_id, list(input), output[0])
+    script:
+        "../scripts/review_extracted.py"
