@@ -8,6 +8,8 @@ dictionary are generated from it (`tidyreview.metadata`). Each model's
 
 from __future__ import annotations
 
+from tidyreview.stages import CORPUS_STAGE
+
 from .annotations import (
     Abbreviations,
     AdverseEvents,
@@ -82,11 +84,8 @@ QualityFlags.Config.metadata["stage"] = [
     "references",
     "annotations",
     "entities",
-    "corpus",
+    CORPUS_STAGE,
 ]
-# Tables not made by a per-document stage but from all documents' tables together, when
-# they are validated (tidyreview.corpus).
-CORPUS_STAGE = "corpus"
 
 
 def table_stages(table: str) -> list[str]:

@@ -6,6 +6,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from tidyreview.stages import CORPUS_STAGE
+
 from .base import (
     AGENT_FK,
     AGENT_ID_PATTERN,
@@ -184,7 +186,7 @@ class Trials(TidyModel):
             "enrollment they agree on. What each review states is in trial_statements."
         )
         unique = ["trial_id"]
-        metadata = {"stage": "corpus"}
+        metadata = {"stage": CORPUS_STAGE}
 
 
 class TrialStatements(TidyModel):

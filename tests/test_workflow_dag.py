@@ -128,16 +128,15 @@ def test_a_moved_checkout_and_another_working_folder_have_nothing_to_do(built_re
     assert rules_to_run(snakemake(built_repo, "-n")) == set()
 
 
-def test_config_is_validated_against_its_schema(tmp_path):
+def dry_run_with_config(cwd: Path, *config: str) -> subprocess.CompletedProcess:
+    """Dry-run the repository's workflow with `--config` values (it may fail)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SNAKEMAKE")}
-    cmd = [SNAKEMAKE, "-s", str(ROOT / "Snakefile"), "-d", str(ROOT), "-n"]
-    result = subprocess.run(
-        [*cmd, "--config", "reviews_dirr=x"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
+    cmd = [SNAKEMAKE, "-s", str(ROOT / "Snakefile"), "-d", str(ROOT), "-n", "--config", *config]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd)
+
+
+def test_config_is_validated_against_its_schema(tmp_path):
+    result = dry_run_with_config(tmp_path, "reviews_dirr=x")
     assert result.returncode != 0
     out = result.stdout + result.stderr
     assert "Error validating config file" in out and "'reviews_dirr' was unexpected" in out
@@ -152,14 +151,6 @@ def test_switching_the_curated_lexicon_off_reruns_the_entities_stage(built_repo)
 
 
 def test_a_curated_lexicon_setting_that_is_not_a_boolean_is_one_line(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SNAKEMAKE")}
-    cmd = [SNAKEMAKE, "-s", str(ROOT / "Snakefile"), "-d", str(ROOT), "-n"]
-    result = subprocess.run(
-        [*cmd, "--config", "curated_lexicon=maybe"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
+    result = dry_run_with_config(tmp_path, "curated_lexicon=maybe")
     assert result.returncode != 0
     assert "config key curated_lexicon: 'maybe' is not true or false" in result.stderr

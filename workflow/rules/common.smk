@@ -10,7 +10,12 @@ from tidyreview.files import write_text_if_changed
 from tidyreview.release import clean_stale_temporaries
 from tidyreview.review_citation import citation_path
 from tidyreview.source import discover_reviews
-from tidyreview.stages import STAGE_SPECS, interim_only_tables, stage_reads
+from tidyreview.stages import (
+    CORPUS_STAGE,
+    STAGE_SPECS,
+    interim_only_tables,
+    stage_reads,
+)
 
 validate(config, Path(workflow.basedir) / "schemas" / "config.schema.yaml")
 
@@ -142,11 +147,6 @@ def stage_outputs(stage):
 def stage_inputs(stage):
     """Named inputs of a per-document stage: the earlier stages' interim files it reads."""
     return {t: interim_file(earlier, t) for t, earlier in stage_reads(stage).items()}
-
-
-# Tables made from all documents' tables together when they are validated, not by a
-# per-document stage (trials from every review's trial_statements; see tidyreview.corpus).
-CORPUS_STAGE = "corpus"
 
 
 def interim_files(table):

@@ -12,8 +12,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import InputError
+from .patterns import registry_of
+from .stages import CORPUS_STAGE
 
-STAGE = "corpus"
 # field -> (the table-stated column, its wording, the prose-stated fallback, its wording)
 STATED_FIELDS = {
     "phase": ("phase", "phase_raw", "text_phase", "text_phase_raw"),
@@ -45,10 +46,6 @@ def stated(row: dict, field: str) -> tuple[object, str | None] | None:
     if text_column and _present(row.get(text_column)):
         return row[text_column], row.get(text_raw)
     return None
-
-
-def registry_of(trial_id: str) -> str:
-    return "ClinicalTrials.gov" if trial_id.startswith("NCT") else "EudraCT"
 
 
 def _value_text(value, wording) -> str:
@@ -129,8 +126,8 @@ def numbered_flags(flags: list[dict]) -> pd.DataFrame:
     counts: dict[str, int] = {}
     for f in flags:
         counts[f["doc_id"]] = counts.get(f["doc_id"], 0) + 1
-        f["flag_id"] = f"{STAGE}-{counts[f['doc_id']]:04d}"
-        f["stage"] = STAGE
+        f["flag_id"] = f"{CORPUS_STAGE}-{counts[f['doc_id']]:04d}"
+        f["stage"] = CORPUS_STAGE
     return pd.DataFrame(flags, columns=columns)
 
 

@@ -22,6 +22,14 @@ MALFORMED_NCT = re.compile(r"(?<![\w-])NCT\d+(?![\w-])")
 
 # One item of a citation marker: a number or a range, "86–88" (en dash, em dash or hyphen).
 CITATION_ITEM = r"\d{1,4}(?:\s*[–—-]\s*\d{1,4})?"
+
+
+def registry_of(trial_id: str) -> str:
+    """Return the registry a trial identifier belongs to: NCT01234567 -> ClinicalTrials.gov,
+    2013-003894-87 -> EudraCT."""
+    return "ClinicalTrials.gov" if trial_id.startswith("NCT") else "EudraCT"
+
+
 # The content of a citation marker, items separated by commas or semicolons: "81,86–88".
 CITATION_BODY = rf"\s*{CITATION_ITEM}(?:\s*[,;]\s*{CITATION_ITEM})*\s*"
 # A citation marker: "[49,50]", "[123–125]", "[81,86–88]", "[17, 18]".

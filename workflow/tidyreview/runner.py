@@ -105,7 +105,7 @@ def run_stage(
             raise TidyReviewError(f"stage {stage} was given no interim file for {missing}")
         frames = STAGES[stage](
             source,
-            Path(vocabularies or "raw/vocabularies"),
+            Path(vocabularies) if vocabularies else None,
             {table: read_interim(paths[table]) for table in stage_reads(stage)},
             **stage_options(stage, options or {}),
         )
@@ -160,7 +160,8 @@ def run_validation(
         validate,
         write_parquet,
     )
-    from .schemas import CORPUS_STAGE, TABLES, table_stages
+    from .schemas import TABLES, table_stages
+    from .stages import CORPUS_STAGE
 
     with reported("validated_tables", log) as lines:
         sources = load_sources(source_paths)

@@ -45,6 +45,10 @@ class Stage:
     options: tuple[str, ...] = ()
 
 
+# Not a per-document stage: the tables made from all documents together when they are
+# validated (trials from every review's trial_statements; see tidyreview.corpus).
+CORPUS_STAGE = "corpus"
+
 STAGE_SPECS: dict[str, Stage] = {
     "structure": Stage("structure"),
     "references": Stage("references"),

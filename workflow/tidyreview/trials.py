@@ -21,7 +21,14 @@ from .agent_mentions import Mention, Scan, TableView, cell_text, find_names, ove
 from .errors import SourceFormatError
 from .layout import collapse
 from .lexicon import NAMED_STUDIES_FILE, Lexicon, Matcher, NotAgents, alias_key
-from .patterns import CITATION, CITATION_ITEM_PARTS, CITATION_MARKER, REGISTRY_ID, TRIAL_ID
+from .patterns import (
+    CITATION,
+    CITATION_ITEM_PARTS,
+    CITATION_MARKER,
+    REGISTRY_ID,
+    TRIAL_ID,
+    registry_of,
+)
 from .quality import Flags
 from .references import split_entries
 from .sentences import Sentence
@@ -416,7 +423,7 @@ def trials_frame(scan: Scan, names: TrialNames, facts: list[Fact]) -> pd.DataFra
             {
                 "doc_id": scan.source.doc_id,
                 "trial_id": trial_id,
-                "registry": "ClinicalTrials.gov" if trial_id.startswith("NCT") else "EudraCT",
+                "registry": registry_of(trial_id),
                 "acronyms": sorted(acronyms.get(trial_id, [])),
                 "phase": f.get("phase"),
                 "phase_raw": f.get("phase_raw"),
